@@ -13,7 +13,8 @@ widgets live in their own modules and are imported only when used.
 
 from .base import Schedule
 from .catalog import seed_chapter_schedules
-from .compose import FromCallable, Product, Sequence, as_schedule
+from .compare import Comparison, compare_schedules
+from .compose import FromCallable, Product, Sequence, as_schedule, evaluate_lr, lr_values
 from .cosine import SGDR, Cosine
 from .cyclic import Cyclic, OneCycle
 from .decay import (
@@ -25,7 +26,43 @@ from .decay import (
     Polynomial,
     StepDecay,
 )
+from .digits import DigitsProblem, clr_vs_fixed
+from .noisy_sgd import (
+    SimResult,
+    SimResultND,
+    seed_chapter_run,
+    simulate_quadratic,
+    simulate_quadratic_nd,
+    stability_limit,
+)
 from .plateau import ReduceOnPlateau
+from .range_test import (
+    RangeTestResult,
+    lr_sweep,
+    one_step_losses,
+    range_test,
+    suggest_min_div10,
+    suggest_steepest,
+    suggest_valley,
+    useful_range,
+)
+from .sklearn_schedules import (
+    SklearnAdaptive,
+    SklearnConstant,
+    SklearnInvScaling,
+    SklearnOptimal,
+    explain_optimal_blowup,
+    sgd_regressor_numpy,
+    sklearn_schedule,
+)
+from .theory import (
+    expected_loss,
+    expected_loss_nd,
+    expected_loss_parts,
+    noise_floor,
+    optimal_expected_loss,
+    optimal_schedule,
+)
 from .warmup import WSD, InverseSqrt, Warmup, warmup_cosine
 
 __version__ = "0.1.0"
@@ -51,6 +88,42 @@ __all__ = [
     "Product",
     "FromCallable",
     "as_schedule",
+    "evaluate_lr",
+    "lr_values",
     "ReduceOnPlateau",
     "seed_chapter_schedules",
+    # noisy SGD and its exact theory
+    "simulate_quadratic",
+    "simulate_quadratic_nd",
+    "seed_chapter_run",
+    "stability_limit",
+    "SimResult",
+    "SimResultND",
+    "expected_loss",
+    "expected_loss_parts",
+    "expected_loss_nd",
+    "noise_floor",
+    "optimal_schedule",
+    "optimal_expected_loss",
+    "compare_schedules",
+    "Comparison",
+    # LR range test and the digits model
+    "lr_sweep",
+    "range_test",
+    "RangeTestResult",
+    "suggest_steepest",
+    "suggest_min_div10",
+    "suggest_valley",
+    "one_step_losses",
+    "useful_range",
+    "DigitsProblem",
+    "clr_vs_fixed",
+    # scikit-learn's SGD schedules
+    "SklearnConstant",
+    "SklearnInvScaling",
+    "SklearnOptimal",
+    "SklearnAdaptive",
+    "sklearn_schedule",
+    "sgd_regressor_numpy",
+    "explain_optimal_blowup",
 ]

@@ -3,15 +3,109 @@ r"""Building schedules out of schedules: switch at boundaries, multiply, wrap a 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ._validate import check_callable, check_int_sequence
+from ._validate import check_callable, check_int, check_int_sequence
 from .base import Schedule, split_at
 
-__all__ = ["Sequence", "Product", "FromCallable", "as_schedule"]
+__all__ = ["Sequence", "Product", "FromCallable", "as_schedule", "evaluate_lr", "lr_values"]
+
+
+def _scalar_lr(value: Any, where: str, t: int) -> float:
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{where} must return a real learning rate; got {type(value).__name__} "
+            f"{value!r} at step t={t}"
+        )
+    return float(value)
+
+
+def _check_rates(out: np.ndarray, steps: np.ndarray, where: str) -> np.ndarray:
+    bad = ~np.isfinite(out) | (out < 0)
+    if bad.any():
+        k = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(
+            f"{where} gave the learning rate {out.ravel()[k]!r} at step t={int(steps.ravel()[k])}; "
+            "learning rates must be finite and >= 0"
+        )
+    return out
+
+
+def evaluate_lr(
+    fn: Callable[[Any], Any], steps: np.ndarray, where: str = "schedule", *, per_step: bool = False
+) -> np.ndarray:
+    """Evaluate a schedule or any callable ``t -> lr`` at integer ``steps``, and check the rates.
+
+    The callable is first given the whole ``int64`` array; if that raises or returns
+    the wrong shape, it is called once per step with a Python ``int`` (``per_step=True``
+    goes straight there). An exception raised by the callable is re-raised as a
+    ``ValueError`` (``TypeError`` if it was one) naming ``where`` and the step.
+
+    Raises
+    ------
+    ValueError
+        If any rate is NaN, infinite or negative (the message names the first bad step).
+    """
+    steps = np.asarray(steps).astype(np.int64, copy=False)
+    if isinstance(fn, Schedule):
+        return _check_rates(fn(steps), steps, where)
+    out = None
+    if not per_step:
+        try:
+            with np.errstate(all="ignore"):
+                arr = np.asarray(fn(steps), dtype=np.float64)
+            if arr.shape == steps.shape:
+                out = arr
+        except Exception:  # noqa: BLE001 - scalar-only function: fall back to per-step calls
+            out = None
+    if out is None:
+        flat = steps.ravel()
+        out = np.empty(flat.shape, dtype=np.float64)
+        for k, t in enumerate(flat.tolist()):
+            try:
+                with np.errstate(all="ignore"):
+                    value = fn(t)
+            except Exception as exc:
+                kind = TypeError if isinstance(exc, TypeError) else ValueError
+                raise kind(f"{where} raised {type(exc).__name__} at step t={t}: {exc}") from exc
+            out[k] = _scalar_lr(value, where, t)
+        out = out.reshape(steps.shape)
+    return _check_rates(out, steps, where)
+
+
+def lr_values(
+    schedule: Any, T: int, where: str = "schedule", *, per_step: bool = False
+) -> np.ndarray:
+    """Learning rates ``s(0), ..., s(T-1)`` as a checked ``float64`` array.
+
+    ``schedule`` may be a :class:`Schedule`, any callable ``t -> lr`` (see
+    :func:`evaluate_lr`) or a 1-D array (or list) of at least ``T`` rates. Every rate
+    must be finite and ``>= 0``; error messages name ``where``.
+    """
+    T = check_int("T", T, low=0)
+    if callable(schedule) and not isinstance(schedule, np.ndarray):
+        return evaluate_lr(schedule, np.arange(T, dtype=np.int64), where, per_step=per_step)
+    s = np.asarray(schedule) if isinstance(schedule, (list, tuple)) else schedule
+    if not isinstance(s, np.ndarray):
+        raise TypeError(
+            f"{where} must be a callable t -> learning rate or a 1-D array of learning "
+            f"rates; got {type(s).__name__} {s!r}"
+        )
+    if s.dtype == bool or s.dtype.kind not in "iuf":
+        raise TypeError(f"{where} must hold real learning rates; got dtype {s.dtype}")
+    if s.ndim != 1:
+        raise ValueError(f"{where} must be a 1-D array of learning rates; got shape {s.shape}")
+    if s.shape[0] < T:
+        raise ValueError(
+            f"{where} holds {s.shape[0]} learning rates but T={T} updates need at least {T}"
+        )
+    return _check_rates(np.array(s[:T], dtype=np.float64), np.arange(T), where)
 
 
 def as_schedule(value: Any, name: str = "schedule") -> Schedule:
@@ -147,30 +241,8 @@ class FromCallable(Schedule):
             raise TypeError(f"name must be a string or None; got {type(name).__name__}")
         self.name = name if name is not None else getattr(fn, "__name__", type(fn).__name__)
 
-    def _call_fn(self, steps: np.ndarray) -> np.ndarray:
-        try:
-            out = np.asarray(self.fn(steps), dtype=np.float64)
-            if out.shape == steps.shape:
-                return out
-        except Exception:  # noqa: BLE001 - fall back to scalar calls, errors surface there
-            pass
-        flat = [self.fn(int(s)) for s in steps.ravel()]
-        try:
-            return np.asarray(flat, dtype=np.float64).reshape(steps.shape)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{self.name} must return a real number for every step") from exc
-
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        steps = np.asarray(t).astype(np.int64)
-        out = self._call_fn(steps)
-        bad = ~np.isfinite(out) | (out < 0)
-        if bad.any():
-            k = int(np.flatnonzero(bad.ravel())[0])
-            raise ValueError(
-                f"{self.name} returned {out.ravel()[k]!r} at t={int(steps.ravel()[k])}; "
-                "a learning rate must be finite and >= 0"
-            )
-        return out
+        return evaluate_lr(self.fn, np.asarray(t).astype(np.int64), self.name)
 
     @property
     def bounds(self) -> tuple[float, float]:

@@ -1,0 +1,344 @@
+"""Figures for the course, in one consistent style.
+
+Every function returns the :class:`matplotlib.figure.Figure` it drew (titles, axis
+labels and legends included), so a notebook cell can show it with ``plt.show()`` and a
+test can inspect it. This module and :mod:`lrsched.widgets` are the only ones that
+import matplotlib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._validate import check_choice, check_int
+from .compose import as_schedule
+
+__all__ = [
+    "COLORS",
+    "plot_schedules",
+    "plot_bands",
+    "plot_range_test",
+    "plot_comparison",
+    "plot_trajectories",
+    "plot_comparison_result",
+    "plot_range_test_result",
+]
+
+#: The course palette (colour-blind safe, Okabe–Ito), used in this order.
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+_STYLES = ("-", "--", "-.", ":")
+
+
+def _color(i: int) -> str:
+    return COLORS[i % len(COLORS)]
+
+
+def _style(i: int) -> str:
+    return _STYLES[(i // len(COLORS)) % len(_STYLES)] if i >= len(COLORS) else "-"
+
+
+def _named(items: Mapping[str, Any] | Sequence[Any], what: str) -> list[tuple[str, Any]]:
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    elif isinstance(items, Sequence) and not isinstance(items, (str, bytes)):
+        pairs = [(repr(x), x) for x in items]
+    else:
+        raise TypeError(
+            f"{what} must be a dict name -> value or a list; got {type(items).__name__}"
+        )
+    if not pairs:
+        raise ValueError(f"{what} must not be empty")
+    return pairs
+
+
+def _finish(ax, title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, which="both")
+    if legend:
+        ax.legend(fontsize=8)
+
+
+def plot_schedules(
+    schedules: Mapping[str, Any] | Sequence[Any],
+    T: int,
+    *,
+    scale: str = "both",
+    title: str = "Learning-rate schedules",
+    xlabel: str = "update t",
+) -> Figure:
+    r"""Draw :math:`\alpha_t` for ``t = 0 .. T-1`` for each schedule.
+
+    Parameters
+    ----------
+    schedules : dict name -> schedule, or list of schedules
+        Any :class:`~lrsched.Schedule` or callable ``t -> lr``.
+    T : int
+        Number of updates to draw, ``>= 1``.
+    scale : {"both", "linear", "log"}
+        ``"both"`` draws a linear and a logarithmic panel side by side (the log
+        axis shows what happens to small rates: a floor, an exponential tail).
+    """
+    pairs = [(name, as_schedule(s, name)) for name, s in _named(schedules, "schedules")]
+    T = check_int("T", T, low=1)
+    scale = check_choice("scale", scale, ("both", "linear", "log"))
+    scales = ["linear", "log"] if scale == "both" else [scale]
+    fig, axes = plt.subplots(1, len(scales), figsize=(6.2 * len(scales), 3.8), squeeze=False)
+    t = np.arange(T)
+    for ax, sc in zip(axes[0], scales, strict=True):
+        for i, (name, s) in enumerate(pairs):
+            ax.plot(t, s(t), color=_color(i), linestyle=_style(i), lw=2, label=name)
+        if sc == "log":
+            ax.set_yscale("log")
+        _finish(
+            ax,
+            f"{title} ({sc} scale)" if len(scales) > 1 else title,
+            xlabel,
+            "learning rate α_t" + (" (log scale)" if sc == "log" else ""),
+        )
+    fig.tight_layout()
+    return fig
+
+
+def plot_bands(
+    x: np.ndarray,
+    bands: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    exact: Mapping[str, np.ndarray] | None = None,
+    title: str = "Mean over seeds with 95% band",
+    xlabel: str = "update t",
+    ylabel: str = "loss",
+    log: bool = True,
+) -> Figure:
+    """Draw a mean curve with a shaded band per entry, optionally the exact curve too.
+
+    Parameters
+    ----------
+    x : array
+        The common x values.
+    bands : dict name -> (mean, low, high)
+        Arrays of the same length as ``x``.
+    exact : dict name -> array, optional
+        Exact expected values to overlay as thin black dashed lines (same names).
+    log : bool
+        Logarithmic y axis (losses span orders of magnitude).
+    """
+    x = np.asarray(x)
+    pairs = _named(bands, "bands")
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for i, (name, band) in enumerate(pairs):
+        if not isinstance(band, (tuple, list)) or len(band) != 3:
+            raise TypeError(f"bands[{name!r}] must be a (mean, low, high) tuple")
+        mean, lo, hi = (np.asarray(b, dtype=float) for b in band)
+        if not (mean.shape == lo.shape == hi.shape == x.shape):
+            raise ValueError(f"bands[{name!r}] arrays must all have the shape of x, {x.shape}")
+        ax.plot(x, mean, color=_color(i), lw=2, label=name)
+        ax.fill_between(x, lo, hi, color=_color(i), alpha=0.2, lw=0)
+        if exact is not None and name in exact:
+            ax.plot(x, np.asarray(exact[name]), color="black", lw=1, ls="--")
+    if exact:
+        ax.plot([], [], color="black", lw=1, ls="--", label="exact expectation")
+    if log:
+        ax.set_yscale("log")
+    _finish(ax, title, xlabel, ylabel)
+    fig.tight_layout()
+    return fig
+
+
+def plot_range_test(
+    lrs: np.ndarray,
+    losses: np.ndarray,
+    *,
+    smoothed: np.ndarray | None = None,
+    suggestions: Mapping[str, float] | None = None,
+    band: tuple[float, float] | None = None,
+    title: str = "LR range test",
+    ylabel: str = "loss",
+    log_x: bool = True,
+) -> Figure:
+    """Draw loss against learning rate, with the suggested rates marked.
+
+    Parameters
+    ----------
+    lrs, losses : arrays of the same length
+    smoothed : array, optional
+        The smoothed loss, drawn on top of the raw one.
+    suggestions : dict name -> lr, optional
+        Vertical lines at each suggested learning rate, labelled with its value.
+    band : (low, high), optional
+        A shaded usable range.
+    """
+    lrs = np.asarray(lrs, dtype=float)
+    losses = np.asarray(losses, dtype=float)
+    if lrs.shape != losses.shape or lrs.ndim != 1:
+        raise ValueError("lrs and losses must be 1-D arrays of the same length")
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    ax.plot(
+        lrs, losses, color=_color(0), lw=1, alpha=0.5 if smoothed is not None else 1, label="loss"
+    )
+    if smoothed is not None:
+        ax.plot(lrs, np.asarray(smoothed, dtype=float), color=_color(0), lw=2, label="smoothed")
+    if band is not None:
+        ax.axvspan(
+            band[0],
+            band[1],
+            color=_color(2),
+            alpha=0.15,
+            label=f"usable range {band[0]:.3g} – {band[1]:.3g}",
+        )
+    for i, (name, lr) in enumerate((suggestions or {}).items()):
+        ax.axvline(lr, color=_color(i + 3), ls="--", lw=1.5, label=f"{name}: {lr:.3g}")
+    if log_x:
+        ax.set_xscale("log")
+    _finish(ax, title, "learning rate" + (" (log scale)" if log_x else ""), ylabel)
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(
+    names: Sequence[str],
+    means: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    exact: np.ndarray | None = None,
+    title: str = "Final loss: mean and 95% interval over seeds",
+    ylabel: str = "final loss",
+    log: bool = True,
+) -> Figure:
+    """Horizontal bars of the mean with interval whiskers, optionally the exact values."""
+    means, low, high = (np.asarray(a, dtype=float) for a in (means, low, high))
+    if not (len(names) == means.size == low.size == high.size):
+        raise ValueError("names, means, low and high must have the same length")
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(names) + 1.6))
+    y = np.arange(len(names))
+    ax.barh(y, means, color=[_color(i) for i in range(len(names))], alpha=0.8, label="mean")
+    ax.errorbar(
+        means,
+        y,
+        xerr=[means - low, high - means],
+        fmt="none",
+        ecolor="black",
+        capsize=4,
+        label="95% interval",
+    )
+    if exact is not None:
+        ax.scatter(
+            np.asarray(exact, dtype=float),
+            y,
+            marker="D",
+            color="black",
+            zorder=3,
+            label="exact expectation",
+        )
+    ax.set_yticks(y, list(names))
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+    _finish(ax, title, ylabel, "")
+    fig.tight_layout()
+    return fig
+
+
+def plot_trajectories(
+    result: Any,
+    *,
+    n_show: int = 10,
+    title: str = "Loss of individual runs and their mean",
+    log: bool = True,
+) -> Figure:
+    """Draw ``n_show`` individual loss trajectories per schedule (thin) and the mean (bold).
+
+    Parameters
+    ----------
+    result : SimResult or SimResultND
+        From :func:`lrsched.simulate_quadratic` (or the N-D version) with the loss
+        recorded (``record=True`` or ``"loss"``).
+    n_show : int
+        How many seeds to draw per schedule, ``>= 0``.
+    """
+    loss = getattr(result, "loss", None)
+    if loss is None:
+        raise ValueError("result must hold the loss of every run: simulate with record=True")
+    n_show = check_int("n_show", n_show, low=0)
+    steps = np.arange(loss.shape[0])
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for k, name in enumerate(result.names):
+        for i in range(min(n_show, loss.shape[1])):
+            ax.plot(steps, loss[:, i, k], color=_color(k), lw=0.6, alpha=0.35)
+        ax.plot(steps, loss[:, :, k].mean(axis=1), color=_color(k), lw=2.2, label=f"{name} (mean)")
+    if log:
+        ax.set_yscale("log")
+    _finish(ax, title, "update t", "loss J(θ_t)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison_result(cmp: Any, *, log: bool = True) -> Figure:
+    """Two panels for a :class:`lrsched.Comparison`: loss over updates, final loss.
+
+    Left: the mean loss over seeds after every update with its confidence band, and
+    the exact expected loss (dashed) when the comparison has it. Right: the mean
+    final loss per schedule with its confidence interval and the exact value.
+    """
+    for attr in ("names", "step_mean", "step_low", "step_high", "mean", "ci_low", "ci_high"):
+        if not hasattr(cmp, attr):
+            raise TypeError(f"cmp must be a Comparison from lrsched.compare_schedules; no {attr}")
+    names = list(cmp.names)
+    steps = np.arange(cmp.step_mean.shape[0])
+    level = f"{round(100 * getattr(cmp, 'level', 0.95))}%"
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.4, 1]}
+    )
+    for k, name in enumerate(names):
+        left.plot(steps, cmp.step_mean[:, k], color=_color(k), lw=2, label=name)
+        left.fill_between(
+            steps, cmp.step_low[:, k], cmp.step_high[:, k], color=_color(k), alpha=0.2, lw=0
+        )
+        if cmp.exact_curve is not None:
+            left.plot(steps, cmp.exact_curve[:, k], color="black", lw=0.8, ls="--")
+    if cmp.exact_curve is not None:
+        left.plot([], [], color="black", lw=0.8, ls="--", label="exact expectation")
+    if log:
+        left.set_yscale("log")
+    _finish(left, f"Mean loss over {cmp.n_seeds} seeds, {level} band", "update t", "loss")
+    y = np.arange(len(names))
+    right.barh(y, cmp.mean, color=[_color(k) for k in range(len(names))], alpha=0.8)
+    right.errorbar(
+        cmp.mean,
+        y,
+        xerr=[cmp.mean - cmp.ci_low, cmp.ci_high - cmp.mean],
+        fmt="none",
+        ecolor="black",
+        capsize=4,
+        label=f"{level} interval",
+    )
+    if cmp.exact is not None:
+        right.scatter(cmp.exact, y, marker="D", color="black", zorder=3, label="exact expectation")
+    right.set_yticks(y, names)
+    right.invert_yaxis()
+    if log:
+        right.set_xscale("log")
+    _finish(right, "Final loss", "final loss", "")
+    fig.tight_layout()
+    return fig
+
+
+def plot_range_test_result(result: Any, *, title: str = "LR range test") -> Figure:
+    """:func:`plot_range_test` for a :class:`lrsched.RangeTestResult`, suggestions marked."""
+    for attr in ("lrs", "losses", "smoothed", "suggestions"):
+        if not hasattr(result, attr):
+            raise TypeError(f"result must be a RangeTestResult from lrsched.range_test; no {attr}")
+    return plot_range_test(
+        result.lrs,
+        result.losses,
+        smoothed=result.smoothed,
+        suggestions=result.suggestions(),
+        title=title,
+    )

@@ -1,0 +1,124 @@
+"""The figures draw exactly the data they are given, with titles, labels and legends."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import lrsched as ls  # noqa: E402
+from lrsched import plot  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _labelled(ax):
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() is not None
+    assert ax.get_legend() is not None
+
+
+def test_plot_schedules_draws_each_schedule_on_linear_and_log_axes():
+    scheds = ls.seed_chapter_schedules()
+    fig = plot.plot_schedules(scheds, 100)
+    lin, log = fig.axes
+    assert lin.get_yscale() == "linear" and log.get_yscale() == "log"
+    for ax in (lin, log):
+        _labelled(ax)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == list(scheds)
+        for line, s in zip(ax.get_lines(), scheds.values(), strict=True):
+            np.testing.assert_array_equal(line.get_xdata(), np.arange(100))
+            np.testing.assert_array_equal(line.get_ydata(), s.values(100))
+
+
+def test_plot_schedules_single_scale_and_callables():
+    fig = plot.plot_schedules({"half": lambda t: 0.5 + 0 * t}, 5, scale="linear")
+    (ax,) = fig.axes
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [0.5] * 5)
+    with pytest.raises(ValueError, match="scale"):
+        plot.plot_schedules({"a": ls.Constant(1.0)}, 5, scale="semilog")
+    with pytest.raises(ValueError, match="T"):
+        plot.plot_schedules({"a": ls.Constant(1.0)}, 0)
+    with pytest.raises(ValueError, match="schedules"):
+        plot.plot_schedules({}, 5)
+
+
+def test_plot_bands_draws_mean_band_and_exact():
+    x = np.arange(10)
+    mean = np.linspace(1, 0.1, 10)
+    fig = plot.plot_bands(x, {"cos": (mean, mean * 0.9, mean * 1.1)}, exact={"cos": mean * 1.01})
+    (ax,) = fig.axes
+    _labelled(ax)
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), mean)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), mean * 1.01)
+    assert len(ax.collections) == 1 and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="shape"):
+        plot.plot_bands(x, {"a": (mean[:3], mean[:3], mean[:3])})
+
+
+def test_plot_range_test_marks_the_suggestions():
+    lrs = np.logspace(-4, 0, 20)
+    losses = (lrs - 0.1) ** 2
+    fig = plot.plot_range_test(lrs, losses, suggestions={"valley": 0.05}, band=(0.01, 0.1))
+    (ax,) = fig.axes
+    _labelled(ax)
+    assert ax.get_xscale() == "log"
+    vlines = [ln for ln in ax.get_lines() if np.all(np.asarray(ln.get_xdata()) == 0.05)]
+    assert len(vlines) == 1
+    assert any("valley: 0.05" in t.get_text() for t in ax.get_legend().get_texts())
+    with pytest.raises(ValueError, match="same length"):
+        plot.plot_range_test(lrs, losses[:-1])
+
+
+def test_plot_comparison_bars_are_the_means():
+    fig = plot.plot_comparison(["a", "b"], [1.0, 2.0], [0.5, 1.5], [1.5, 2.5], exact=[1.1, 1.9])
+    (ax,) = fig.axes
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [1.0, 2.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    with pytest.raises(ValueError, match="same length"):
+        plot.plot_comparison(["a"], [1.0, 2.0], [0.5], [1.5])
+
+
+def test_plot_trajectories_draws_runs_and_their_mean():
+    res = ls.simulate_quadratic({"fixed": np.full(20, 0.1)}, T=20, n_seeds=5, seed=1)
+    fig = plot.plot_trajectories(res, n_show=3)
+    (ax,) = fig.axes
+    _labelled(ax)
+    lines = ax.get_lines()
+    assert len(lines) == 4
+    np.testing.assert_array_equal(lines[0].get_ydata(), res.loss[:, 0, 0])
+    np.testing.assert_allclose(lines[-1].get_ydata(), res.loss[:, :, 0].mean(axis=1))
+    with pytest.raises(ValueError, match="record"):
+        plot.plot_trajectories(
+            ls.simulate_quadratic([np.full(5, 0.1)], T=5, n_seeds=2, record=False)
+        )
+
+
+def test_plot_comparison_result_shows_bands_bars_and_theory():
+    cmp = ls.compare_schedules({"a": np.full(30, 0.1), "b": ls.Cosine(0.3, 30)}, T=30, n_seeds=20)
+    fig = plot.plot_comparison_result(cmp)
+    left, right = fig.axes
+    _labelled(left)
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), cmp.step_mean[:, 0])
+    np.testing.assert_allclose(left.get_lines()[1].get_ydata(), cmp.exact_curve[:, 0])
+    assert [p.get_width() for p in right.patches] == list(cmp.mean)
+    with pytest.raises(TypeError, match="Comparison"):
+        plot.plot_comparison_result(object())
+
+
+def test_plot_range_test_result_marks_its_suggestions():
+    res = ls.range_test(
+        lambda lr: (lr - 0.3) ** 2 + 1.0, 1e-3, 1.0, 40, smooth=None, stop_factor=None
+    )
+    fig = plot.plot_range_test_result(res)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    for name, lr in res.suggestions().items():
+        assert f"{name}: {lr:.3g}" in legend
