@@ -4,10 +4,12 @@
 #   make test    run the tests and the notebooks (nbval), extra args via PYTEST_ARGS=...
 #   make lint    ruff
 #   make bench   run benchmarks/bench_*.py
+#   make course  rebuild the learner editions, navigation and index, and execute them
+#   make release build the classroom release (no solutions) into release/
 #   make clean   remove the virtualenv, caches and build artefacts
 #
 # `lab`, `test`, `lint` and `bench` create $(VENV) and install the project into it
-# (editable, with the lab and dev extras); this is redone only when pyproject.toml changes.
+# (editable, with the lab, dev and instructor extras); redone only when pyproject.toml changes.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,7 +20,7 @@ PYTEST_ARGS ?=
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install lab test lint bench clean
+.PHONY: install lab test lint bench course release clean
 
 install: $(STAMP)
 
@@ -30,7 +32,7 @@ $(VPY):
 	$(VPY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml $(VPY)
-	$(VPY) -m pip install -e ".[lab,dev]"
+	$(VPY) -m pip install -e ".[lab,dev,instructor]"
 	touch $@
 
 lab: install
@@ -39,7 +41,7 @@ lab: install
 test: install
 	$(VPY) -m pytest -n 2 --dist loadscope \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		tests notebooks $(PYTEST_ARGS)
+		tests notebooks solutions $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -50,7 +52,13 @@ bench: install
 		echo "== $$f"; $(VPY) "$$f"; \
 	done
 
+course: install
+	$(VPY) tools/build_course.py --execute
+
+release: install
+	$(VPY) tools/build_release.py --out release
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) build dist release *.egg-info .pytest_cache .hypothesis .ruff_cache
 	find . -path ./.git -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
 		-prune -exec rm -rf {} +

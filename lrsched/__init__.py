@@ -7,8 +7,8 @@ Every schedule is a pure function of the 0-based update index ``t``::
     >>> round(s(50), 6)
     0.05005
 
-The core (this module and the schedule modules) needs only NumPy; plotting and
-widgets live in their own modules and are imported only when used.
+The core (this module and the schedule modules) needs only NumPy; ``lrsched.plot``,
+``lrsched.widgets`` and ``lrsched.exercises`` are imported on first use.
 """
 
 from .base import Schedule
@@ -66,6 +66,18 @@ from .theory import (
 from .warmup import WSD, InverseSqrt, Warmup, warmup_cosine
 
 __version__ = "0.1.0"
+
+#: Submodules loaded on first use (``lrsched.plot`` and ``lrsched.widgets`` import
+#: matplotlib / ipywidgets, which the numerical core must not pull in).
+_LAZY = ("plot", "widgets", "exercises")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
 
 __all__ = [
     "Schedule",

@@ -211,8 +211,13 @@ def plot_comparison(
     title: str = "Final loss: mean and 95% interval over seeds",
     ylabel: str = "final loss",
     log: bool = True,
+    interval_label: str = "95% interval",
 ) -> Figure:
-    """Horizontal bars of the mean with interval whiskers, optionally the exact values."""
+    """Horizontal bars of the mean with interval whiskers, optionally the exact values.
+
+    ``low`` and ``high`` are the whisker ends (a confidence interval, or mean ± std:
+    say which with ``interval_label``).
+    """
     means, low, high = (np.asarray(a, dtype=float) for a in (means, low, high))
     if not (len(names) == means.size == low.size == high.size):
         raise ValueError("names, means, low and high must have the same length")
@@ -226,7 +231,7 @@ def plot_comparison(
         fmt="none",
         ecolor="black",
         capsize=4,
-        label="95% interval",
+        label=interval_label,
     )
     if exact is not None:
         ax.scatter(
