@@ -6,6 +6,7 @@
 #   make bench   run benchmarks/bench_*.py
 #   make course  rebuild the learner editions, navigation and index, and execute them
 #   make release build the classroom release (no solutions) into release/
+#   make html    build the static HTML course (executed learner edition) into site/
 #   make clean   remove the virtualenv, caches and build artefacts
 #
 # `lab`, `test`, `lint` and `bench` create $(VENV) and install the project into it
@@ -20,7 +21,7 @@ PYTEST_ARGS ?=
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install lab test lint bench course release clean
+.PHONY: install lab test lint bench course release html clean
 
 install: $(STAMP)
 
@@ -58,7 +59,10 @@ course: install
 release: install
 	$(VPY) tools/build_release.py --out release
 
+html: install
+	$(VPY) tools/build_html.py --out site
+
 clean:
-	rm -rf $(VENV) build dist release *.egg-info .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) build dist release site *.egg-info .pytest_cache .hypothesis .ruff_cache
 	find . -path ./.git -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
 		-prune -exec rm -rf {} +

@@ -18,6 +18,7 @@ Usage (from the repository root, inside the project's environment)::
     python tools/build_course.py --execute  # ... and execute every notebook that needs it
     python tools/build_course.py --execute --all   # re-execute every notebook
     python tools/build_course.py --check    # exit 1 if a generated part is stale (used by tests)
+    python tools/build_course.py --execute --only 05_sgdr   # just one chapter (both editions)
 
 A notebook whose cells (sources and metadata) are unchanged keeps its stored outputs, so
 a rebuild is a no-op when nothing changed.
@@ -191,8 +192,13 @@ def execute(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
-        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    nb.metadata.pop("widgets", None)  # random model ids: noise in every diff
     nbformat.write(nb, path)
 
 
@@ -201,10 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report stale files, change nothing")
     parser.add_argument("--execute", action="store_true", help="execute notebooks that need it")
     parser.add_argument("--all", action="store_true", help="with --execute: every notebook")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help="write and execute only notebooks whose file name contains NAME",
+    )
     args = parser.parse_args(argv)
 
     stale, to_run = [], []
     for path, nb in plan().items():
+        if args.only and not any(name in path.name for name in args.only):
+            continue
         current = nbformat.read(path, as_version=4) if path.exists() else None
         if current is not None and structure(current) == structure(nb):
             if args.all or any(

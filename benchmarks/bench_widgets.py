@@ -1,0 +1,256 @@
+"""Kernel-side update time of the lrsched explorers (a script, not a test; ``make bench``).
+
+For every explorer of :mod:`lrsched.widgets`, a slider is moved ~30 times; each move runs
+the widget callback (compute, update the figure) and renders the figure to PNG bytes, as
+the inline backend does (``fig.savefig(BytesIO(), format="png")``). The table gives the
+median time per move against the goal (<= 50 ms), and its ratio to a reference: drawing
+the same data once with plain pyplot from scratch (``plt.subplots``, plot, titles, labels,
+legend, ``tight_layout``, ``savefig``, ``plt.close``) in the same process.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lrsched import widgets  # noqa: E402
+from lrsched.plot import COLORS  # noqa: E402
+
+GOAL_MS = 50.0
+MOVES = 30
+REF_REPEAT = 10
+
+
+def _png(fig: Any) -> None:
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def time_moves(
+    w: Any, name: str, values: list[Any], before: Callable[[], None] | None = None
+) -> list[float]:
+    """Time ``widget.value = v`` (runs the callback) + PNG render, per move, in ms.
+
+    Returns (wall-clock times, CPU times of this process): on a shared machine the CPU
+    time is what the update costs when it has a core to itself.
+    """
+    widget = widgets.controls(w)[name]
+    wall, cpu = [], []
+    for v in values:
+        if before is not None:
+            before()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        widget.value = v
+        _png(w.result.figure)
+        wall.append(1e3 * (time.perf_counter() - start))
+        cpu.append(1e3 * (time.process_time() - start_cpu))
+    return wall, cpu
+
+
+# ----------------------------------------------------------------------------- references
+
+
+def _ref_axes(ncols: int, ratios: list[float] | None = None) -> tuple[Any, Any]:
+    kw = {"gridspec_kw": {"width_ratios": ratios}} if ratios else {}
+    fig, axes = plt.subplots(1, ncols, figsize=(9, 3.4), dpi=80, squeeze=False, **kw)
+    return fig, list(axes[0])
+
+
+def _ref_finish(fig: Any, axes: list[Any], title: str) -> None:
+    for ax in axes:
+        ax.grid(alpha=0.3, which="both")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    _png(fig)
+    plt.close(fig)
+
+
+def ref_schedule(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(2)
+    t, lr = r.curves["t"], r.curves["lr"]
+    tt = [row[0] for row in r.table]
+    for ax, scale in zip(axes, ("linear", "log"), strict=True):
+        ax.plot(t, lr, color=COLORS[0], lw=2)
+        ax.plot(tt, lr[tt], "o", color=COLORS[3], ms=4)
+        ax.set_yscale(scale)
+        ax.set_title(f"{scale} scale")
+        ax.set_xlabel("update t")
+        ax.set_ylabel("learning rate α_t")
+    _ref_finish(fig, axes, r.title)
+
+
+def ref_warmup(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(1)
+    ax = axes[0]
+    t, lr = r.curves["t"], r.curves["lr"]
+    tw = r.numbers["t_warm"]
+    ax.plot(t, lr, color=COLORS[0], lw=2, label="schedule")
+    ax.axhline(lr.mean(), color=COLORS[1], ls="--", label="mean lr")
+    ax.plot([0, tw, t[-1]], lr[[0, tw, -1]], "o", color=COLORS[3], label="lr[0], lr[tw], lr[-1]")
+    ax.axvspan(0, tw, color=COLORS[2], alpha=0.15, label="warm-up")
+    ax.set_title(r.title)
+    ax.set_xlabel("update t")
+    ax.set_ylabel("learning rate α_t")
+    _ref_finish(fig, axes, "")
+
+
+def ref_noisy(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(2, [1, 1.9])
+    c = r.curves
+    axes[0].plot(c["t"], c["lr"], color=COLORS[0], lw=2)
+    axes[0].set_title("schedule")
+    loss = r.raw.loss[:, :, 0]
+    ax = axes[1]
+    for i in range(min(3, loss.shape[1])):
+        ax.plot(c["k"], loss[:, i], color=COLORS[5], lw=0.7)
+    ax.plot(c["k"], c["mean"], color=COLORS[0], lw=2, label="mean")
+    ax.fill_between(c["k"], c["low"], c["high"], color=COLORS[0], alpha=0.2, label="band")
+    ax.plot(np.arange(c["exact"].size), c["exact"], "k--", label="exact")
+    if r.numbers["noise_floor"]:
+        ax.axhline(r.numbers["noise_floor"], color=COLORS[3], ls=":", label="noise floor")
+    ax.set_yscale("log")
+    ax.set_title(r.title[:60])
+    for a in axes:
+        a.set_xlabel("update t")
+    axes[0].set_ylabel("learning rate")
+    ax.set_ylabel("loss")
+    _ref_finish(fig, axes, "noisy SGD")
+
+
+def ref_range(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(1)
+    ax = axes[0]
+    c = r.curves
+    ax.plot(c["lrs"], c["losses"], color=COLORS[0], lw=1, alpha=0.5, label="raw")
+    if "smoothed" in c:
+        ax.plot(c["lrs"][: c["smoothed"].size], c["smoothed"], color=COLORS[0], lw=2, label="sm")
+    for i, (name, lr) in enumerate(r.numbers["suggestions"].items()):
+        ax.axvline(lr, color=COLORS[i + 3], ls="--", label=name)
+    if r.numbers["useful_range"]:
+        lo, _, hi = r.numbers["useful_range"]
+        ax.axvspan(lo, hi, color=COLORS[2], alpha=0.15, label="useful range")
+    ax.set_xscale("log")
+    ax.set_title(r.title)
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("loss")
+    _ref_finish(fig, axes, "")
+
+
+def ref_cycle(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(2)
+    c = r.curves
+    axes[0].plot(c["t"], c["lr"], color=COLORS[0], lw=2)
+    axes[1].plot(c["k"], c["mean"], color=COLORS[0], lw=2, label="mean")
+    axes[1].plot(np.arange(c["exact"].size), c["exact"], "k--", label="exact")
+    for ax in axes:
+        for s in r.numbers["restarts"]:
+            ax.axvline(s, color=COLORS[3], ls=":")
+        ax.set_xlabel("update t")
+    axes[1].set_yscale("log")
+    axes[0].set_title("schedule")
+    axes[1].set_title(r.title[:60])
+    axes[0].set_ylabel("learning rate")
+    axes[1].set_ylabel("loss")
+    _ref_finish(fig, axes, "cycles")
+
+
+def time_reference(draw: Callable[[widgets.ExplorerResult], None], r: Any) -> float:
+    draw(r)  # warm-up
+    times = []
+    for _ in range(REF_REPEAT):
+        start = time.perf_counter()
+        draw(r)
+        times.append(1e3 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+# ----------------------------------------------------------------------------- cases
+
+
+def _options(w: Any, name: str, lo: float, hi: float) -> list[float]:
+    """The values of a selection slider between lo and hi, cycled to MOVES values."""
+    values = [v for _, v in widgets.controls(w)[name].options if lo <= v <= hi]
+    return [values[i % len(values)] for i in range(MOVES)]
+
+
+def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
+    """(row name, explorer, control moved, values, reference drawer, hook before each move)."""
+    lin = np.linspace
+    sched = widgets.schedule_explorer(show=False)
+    quad = widgets.range_test_explorer(show=False)
+    digits = widgets.range_test_explorer("digits", smoothing=True, preload=True, show=False)
+    return [
+        ("schedule (cosine, T=100)", sched, "lr0", _options(sched, "lr0", 1e-3, 1), ref_schedule,
+         None),
+        ("schedule (SGDR, T=1000)", widgets.schedule_explorer("sgdr", T=1000, show=False), "T_0",
+         list(range(5, 5 + 5 * MOVES, 5)), ref_schedule, None),
+        ("warm-up (T=1000)", widgets.warmup_explorer(show=False), "warmup_pct",
+         [i % 31 for i in range(MOVES)], ref_warmup, None),
+        ("warm-up (T=10000)", widgets.warmup_explorer(T=10000, show=False), "warmup_pct",
+         [i % 31 for i in range(MOVES)], ref_warmup, None),
+        ("noisy SGD (50 seeds, T=100)", widgets.noisy_sgd_explorer(show=False), "lr0",
+         [round(float(v), 2) for v in lin(0.05, 0.95, MOVES)], ref_noisy, None),
+        ("noisy SGD (200 seeds, T=500)",
+         widgets.noisy_sgd_explorer(n_seeds=200, T=500, show=False), "lr0",
+         [round(float(v), 2) for v in lin(0.05, 0.95, MOVES)], ref_noisy, None),
+        ("range test (quadratic, n=100)", quad, "lr_max", _options(quad, "lr_max", 0.01, 100),
+         ref_range, None),
+        ("range test (digits, n=100, uncached)", digits, "lr_max",
+         _options(digits, "lr_max", 0.01, 100), ref_range, _clear_digits_cache),
+        ("cycles (SGDR, T=300, 50 seeds)", widgets.cycle_explorer(show=False), "T_0",
+         list(range(5, 5 + 2 * MOVES, 2)), ref_cycle, None),
+        ("cycles (CLR, T=500, 50 seeds)", widgets.cycle_explorer("cyclic", T=500, show=False),
+         "step_size_up", list(range(5, 5 + 3 * MOVES, 3)), ref_cycle, None),
+    ]  # fmt: skip
+
+
+def _clear_digits_cache() -> None:
+    widgets._digits_range_test.cache_clear()
+
+
+def main() -> int:
+    rows = []
+    for name, w, control, values, ref, before in cases():
+        time_moves(w, control, values[:3], before)  # warm caches (fonts, renderer), not timed
+        wall, cpu = time_moves(w, control, values, before)
+        ref_ms = time_reference(ref, w.result)
+        rows.append((name, control, statistics.median(wall), statistics.median(cpu), ref_ms))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"Explorer update = callback + PNG render (fig.savefig(BytesIO(), format='png')); "
+        f"median of {MOVES} moves; goal <= {GOAL_MS:g} ms"
+    )
+    print(f"load average {load:.2f} on {os.cpu_count()} CPU(s) (timings are wall clock; "
+          "'cpu' is this process's CPU time, what a move costs without contention)")  # fmt: skip
+    head = f"{'explorer':38s} {'control':>12s} {'median':>8s} {'cpu':>8s} {'goal':>6s} "
+    head += f"{'pyplot ref':>10s} {'ratio':>6s}"
+    print(head)
+    print("-" * len(head))
+    ok = True
+    for name, control, med, med_cpu, ref_ms in rows:
+        good = med <= GOAL_MS
+        ok &= good
+        status = "ok" if good else "SLOW"
+        print(
+            f"{name:38s} {control:>12s} {med:6.1f}ms {med_cpu:6.1f}ms {status:>6s} "
+            f"{ref_ms:8.1f}ms {med / ref_ms:5.2f}x"
+        )
+    print("ratio = explorer update / one from-scratch pyplot draw of the same data (wall clock)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Browser tests: the course in JupyterLab and the static HTML site, in Chromium."""

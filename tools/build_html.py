@@ -1,0 +1,290 @@
+"""Build the static HTML course: the executed learner edition as web pages.
+
+Every notebook of ``notebooks/`` (the index and the chapters) becomes ``site/NN_slug.html``
+through nbconvert's ``lab`` template, outputs included and figures embedded as PNG data
+URIs; ``site/index.html`` leads to ``00_index.html``. Links between notebooks
+(``05_sgdr.ipynb#Warm-restarts``) become links between pages (``05_sgdr.html#Warm-restarts``),
+so the index and the navigation cells work in the site. A link from the learner edition to
+the reference edition (``../solutions/...``), or anywhere else outside ``notebooks/``, is an
+error: the site holds only the learner edition.
+
+Widgets need a running kernel. An explorer is shown as it starts (its figure and printed
+text, from the widget state saved with the notebook) under a note saying how to move its
+sliders; any other widget (a reveal button) becomes that note alone. A notebook whose
+cells have not all run, or whose widgets have no saved state, is executed first, in
+memory (never written back); ``--execute`` executes every notebook, ``--no-execute`` none.
+
+Usage (from the repository root, inside the project's environment)::
+
+    python tools/build_html.py                 # -> site/
+    python tools/build_html.py --out /tmp/site --no-execute
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import html
+import os
+import posixpath
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+INDEX = "00_index.ipynb"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+NOTE = (
+    "Interactive {what}: it needs a running notebook. Open this chapter in JupyterLab, "
+    "on Binder or on Colab and run it to {action}."
+)
+
+_HREF = re.compile(r"""(\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+class LinkError(ValueError):
+    """A link of the learner edition points outside it (e.g. at ../solutions/)."""
+
+
+# ----------------------------------------------------------------------------- links
+
+
+def rewrite_url(url: str, *, where: str = "") -> str:
+    """The site's URL for a link found in a learner notebook.
+
+    ``*.ipynb`` (relative) becomes ``*.html``, keeping the query and the ``#anchor``;
+    absolute URLs (``https://``, ``mailto:``), pure anchors and other files are kept.
+    A relative link that leaves ``notebooks/`` raises :class:`LinkError`, naming
+    ``../solutions/`` links in particular.
+    """
+    raw = html.unescape(url).strip()
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or not parts.path:
+        return url
+    path = unquote(parts.path)
+    target = posixpath.normpath(posixpath.join("notebooks", path))
+    if target.startswith("solutions/") or target == "solutions":
+        raise LinkError(
+            f"{where}: link {raw!r} points at the reference edition (solutions/); the "
+            "learner edition must not link to it"
+        )
+    if target == ".." or target.startswith("../") or not target.startswith("notebooks"):
+        raise LinkError(f"{where}: link {raw!r} leaves notebooks/, so it cannot work in the site")
+    if not path.endswith(".ipynb"):
+        return url
+    new_path = parts.path[: -len(".ipynb")] + ".html"
+    return html.escape(urlunsplit(parts._replace(path=new_path)), quote=True)
+
+
+def rewrite_links(page: str, *, where: str = "") -> str:
+    """Rewrite every ``href`` of an HTML page with :func:`rewrite_url`."""
+
+    def sub(match: re.Match) -> str:
+        prefix, quote, url = match.groups()
+        return f"{prefix}{quote}{rewrite_url(url, where=where)}{quote}"
+
+    return _HREF.sub(sub, page)
+
+
+def solution_links(nb: nbformat.NotebookNode) -> list[str]:
+    """Every mention of ``solutions/...ipynb`` as a link target in markdown cells."""
+    found = []
+    link = re.compile(r"""(?:\]\(|href\s*=\s*["'])\s*([^)"'\s]*solutions/[^)"'\s]*)""")
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            found += [f"cell {i}: {m}" for m in link.findall(cell.source)]
+    return found
+
+
+# ----------------------------------------------------------------------------- widgets
+
+
+def _widget_state(nb: nbformat.NotebookNode) -> dict:
+    return nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+
+def _model_ids(value) -> list[str]:
+    if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+        return [value[len("IPY_MODEL_") :]]
+    if isinstance(value, list):
+        return [m for v in value for m in _model_ids(v)]
+    return []
+
+
+def widget_outputs(state: dict, model_id: str) -> list[dict] | None:
+    """The outputs shown by the Output widgets under ``model_id`` (None: no state)."""
+    if model_id not in state:
+        return None
+    outputs, todo, seen = [], [model_id], set()
+    while todo:
+        mid = todo.pop(0)
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        model = state[mid]
+        if model.get("model_name") == "OutputModel":
+            outputs += model.get("state", {}).get("outputs", [])
+        todo += _model_ids(model.get("state", {}).get("children", []))
+    return outputs
+
+
+def _note(what: str, action: str) -> nbformat.NotebookNode:
+    text = NOTE.format(what=what, action=action)
+    return nbformat.v4.new_output(
+        "display_data",
+        data={
+            "text/html": f'<p class="lrsched-static-note"><em>{html.escape(text)}</em></p>',
+            "text/plain": text,
+        },
+    )
+
+
+def staticize_widgets(nb: nbformat.NotebookNode) -> int:
+    """Replace every widget view by what it shows (explorers) or by a note; drop the
+    widget state (the page then needs no widget JavaScript). Returns the widgets replaced."""
+    state = _widget_state(nb)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        new_outputs = []
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                new_outputs.append(out)
+                continue
+            count += 1
+            shown = widget_outputs(state, view.get("model_id", ""))
+            explorer = "_explorer(" in cell.source
+            if explorer and shown:
+                new_outputs.append(_note("explorer, shown as it starts", "move its sliders"))
+                new_outputs += [nbformat.from_dict(copy.deepcopy(o)) for o in shown]
+            elif explorer:
+                new_outputs.append(_note("explorer", "see its figure and move its sliders"))
+            else:
+                new_outputs.append(_note("widget", "use it"))
+        cell.outputs = new_outputs
+    nb.metadata.pop("widgets", None)
+    return count
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def needs_execution(nb: nbformat.NotebookNode) -> bool:
+    """True when a code cell has not run, or a widget view has no saved state."""
+    state = _widget_state(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if cell.execution_count is None:
+            return True
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if view is not None and view.get("model_id") not in state:
+                return True
+    return False
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run a notebook in memory (in its folder), keeping the widget state."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        record_timing=False,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    return nb
+
+
+def convert(nb: nbformat.NotebookNode, name: str) -> str:
+    """One notebook -> one HTML page (lab template, images embedded, links rewritten)."""
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    staticize_widgets(nb)
+    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(name).stem}})
+    return rewrite_links(body, where=name)
+
+
+def redirect_page(target: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={target}">'
+        "<title>lrsched course</title></head>"
+        f'<body><p><a href="{target}">The course index</a></p></body></html>\n'
+    )
+
+
+def build(
+    out: Path, notebooks: Path = NOTEBOOKS, *, execute_mode: str = "auto", log=print
+) -> list[Path]:
+    """Build the site into ``out``; return the pages written.
+
+    ``execute_mode``: ``"auto"`` runs (in memory) the notebooks that need it, ``"all"``
+    every notebook, ``"none"`` none.
+    """
+    paths = sorted(notebooks.glob("*.ipynb"))
+    if not any(p.name == INDEX for p in paths):
+        raise SystemExit(f"{notebooks}: no {INDEX}")
+    nbs = {p: nbformat.read(p, as_version=4) for p in paths}
+
+    bad = [f"{p.name} {link}" for p, nb in nbs.items() for link in solution_links(nb)]
+    if bad:
+        raise LinkError(
+            "the learner edition links to the reference edition:\n  " + "\n  ".join(bad)
+        )
+
+    todo = [p for p, nb in nbs.items() if execute_mode == "all" or
+            (execute_mode == "auto" and needs_execution(nb))]  # fmt: skip
+    if todo:
+        log(f"executing {len(todo)} notebook(s) in memory: " + ", ".join(p.name for p in todo))
+        workers = max(1, min(len(todo), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path, nb in zip(todo, pool.map(execute, todo), strict=True):
+                nbs[path] = nb
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, nb in nbs.items():
+        page = out / (path.stem + ".html")
+        page.write_text(convert(nb, path.name), encoding="utf-8")
+        written.append(page)
+    index = out / "index.html"
+    index.write_text(redirect_page(Path(INDEX).stem + ".html"), encoding="utf-8")
+    written.append(index)
+    log(f"wrote {len(written)} pages to {out}")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (site/)")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--execute", action="store_true", help="execute every notebook first")
+    group.add_argument("--no-execute", action="store_true", help="execute no notebook")
+    args = parser.parse_args(argv)
+    mode = "all" if args.execute else "none" if args.no_execute else "auto"
+    try:
+        build(args.out, args.notebooks, execute_mode=mode)
+    except LinkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
