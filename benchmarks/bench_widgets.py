@@ -1,11 +1,22 @@
 """Kernel-side update time of the lrsched explorers (a script, not a test; ``make bench``).
 
-For every explorer of :mod:`lrsched.widgets`, a slider is moved ~30 times; each move runs
-the widget callback (compute, update the figure) and renders the figure to PNG bytes, as
-the inline backend does (``fig.savefig(BytesIO(), format="png")``). The table gives the
-median time per move against the goal (<= 50 ms), and its ratio to a reference: drawing
-the same data once with plain pyplot from scratch (``plt.subplots``, plot, titles, labels,
-legend, ``tight_layout``, ``savefig``, ``plt.close``) in the same process.
+Each move sets control value(s), which runs the widget callback (compute, update the
+figure), then renders the figure to PNG bytes, as the inline backend does
+(``fig.savefig(BytesIO(), format="png")``). The goal is a median <= 50 ms per move. Two
+tables:
+
+- fixed settings: for each explorer at a few fixed settings, one control is moved ~30
+  times; the table gives the median time per move against the goal, and its ratio to a
+  reference: drawing the same data once with plain pyplot from scratch (``plt.subplots``,
+  plot, titles, labels, legend, ``tight_layout``, ``savefig``, ``plt.close``) in the same
+  process.
+- random settings: for each explorer (the range test once per problem), 40 random
+  settings of all controls at once (:func:`lrsched.widgets.set_controls`, one callback per
+  move; seeded; each slider at an end point with probability 0.1 per end, so the heaviest
+  settings are hit often); the table gives the median, 90th percentile and max per move.
+
+The digits range test rows clear the digits cache before each move (worst case). The exit
+code is 1 when any median, in either table, is over the goal, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -31,6 +42,9 @@ from lrsched.plot import COLORS  # noqa: E402
 GOAL_MS = 50.0
 MOVES = 30
 REF_REPEAT = 10
+RANDOM_MOVES = 40
+RANDOM_WARMUP = 3
+RANDOM_SEED = 0
 
 
 def _png(fig: Any) -> None:
@@ -192,6 +206,9 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
     sched = widgets.schedule_explorer(show=False)
     quad = widgets.range_test_explorer(show=False)
     digits = widgets.range_test_explorer("digits", smoothing=True, preload=True, show=False)
+    digits_150 = widgets.range_test_explorer(
+        "digits", n=_RANGE_N_MAX, smoothing=True, preload=True, show=False
+    )
     return [
         ("schedule (cosine, T=100)", sched, "lr0", _options(sched, "lr0", 1e-3, 1), ref_schedule,
          None),
@@ -210,6 +227,8 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
          ref_range, None),
         ("range test (digits, n=100, uncached)", digits, "lr_max",
          _options(digits, "lr_max", 0.01, 100), ref_range, _clear_digits_cache),
+        ("range test (digits, n=150, uncached)", digits_150, "lr_max",
+         _options(digits_150, "lr_max", 0.01, 100), ref_range, _clear_digits_cache),
         ("cycles (SGDR, T=300, 50 seeds)", widgets.cycle_explorer(show=False), "T_0",
          list(range(5, 5 + 2 * MOVES, 2)), ref_cycle, None),
         ("cycles (CLR, T=500, 50 seeds)", widgets.cycle_explorer("cyclic", T=500, show=False),
@@ -217,8 +236,70 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
     ]  # fmt: skip
 
 
+_RANGE_N_MAX = int(widgets._RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
+
+
 def _clear_digits_cache() -> None:
     widgets._digits_range_test.cache_clear()
+
+
+# ----------------------------------------------------------------------------- random settings
+
+
+def time_settings(
+    w: Any, settings: list[dict[str, Any]], before: Callable[[], None] | None = None
+) -> tuple[list[float], list[float]]:
+    """Time ``set_controls(w, **values)`` (one callback) + PNG render, per move, in ms.
+
+    Returns (wall-clock times, CPU times of this process), as :func:`time_moves`.
+    """
+    wall, cpu = [], []
+    for values in settings:
+        if before is not None:
+            before()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        widgets.set_controls(w, **values)
+        _png(w.result.figure)
+        wall.append(1e3 * (time.perf_counter() - start))
+        cpu.append(1e3 * (time.process_time() - start_cpu))
+    return wall, cpu
+
+
+def random_cases() -> list[tuple[str, Any, dict[str, Any], Callable[[], None] | None]]:
+    """(row name, explorer, controls kept fixed, hook before each move)."""
+    return [
+        ("schedule", widgets.schedule_explorer(show=False), {}, None),
+        ("warm-up", widgets.warmup_explorer(show=False), {}, None),
+        ("noisy SGD", widgets.noisy_sgd_explorer(show=False), {}, None),
+        ("range test (quadratic)", widgets.range_test_explorer(show=False),
+         {"problem": "quadratic"}, None),
+        ("range test (digits, uncached)",
+         widgets.range_test_explorer("digits", preload=True, show=False),
+         {"problem": "digits"}, _clear_digits_cache),
+        ("cycles", widgets.cycle_explorer(show=False), {}, None),
+    ]  # fmt: skip
+
+
+def random_rows() -> list[tuple[str, float, float, float, float]]:
+    """Per explorer: (row name, median, 90th percentile, max, median cpu), in ms."""
+    rng = np.random.default_rng(RANDOM_SEED)
+    rows = []
+    for name, w, fixed, before in random_cases():
+        settings = [
+            widgets.random_settings(w, rng, **fixed) for _ in range(RANDOM_WARMUP + RANDOM_MOVES)
+        ]
+        time_settings(w, settings[:RANDOM_WARMUP], before)  # warm caches, not timed
+        wall, cpu = time_settings(w, settings[RANDOM_WARMUP:], before)
+        rows.append(
+            (
+                name,
+                statistics.median(wall),
+                float(np.percentile(wall, 90)),
+                max(wall),
+                statistics.median(cpu),
+            )
+        )
+    return rows
 
 
 def main() -> int:
@@ -249,6 +330,22 @@ def main() -> int:
             f"{ref_ms:8.1f}ms {med / ref_ms:5.2f}x"
         )
     print("ratio = explorer update / one from-scratch pyplot draw of the same data (wall clock)")
+
+    print()
+    print(
+        f"Random settings: {RANDOM_MOVES} moves per explorer, all controls at once "
+        f"(set_controls, one callback) + PNG render; seed {RANDOM_SEED}; "
+        f"{RANDOM_WARMUP} untimed warm-up moves"
+    )
+    head = f"{'explorer':38s} {'median':>8s} {'p90':>8s} {'max':>8s} {'cpu':>8s} {'goal':>6s}"
+    print(head)
+    print("-" * len(head))
+    for name, med, p90, worst, med_cpu in random_rows():
+        good = med <= GOAL_MS
+        ok &= good
+        status = "ok" if good else "SLOW"
+        print(f"{name:38s} {med:6.1f}ms {p90:6.1f}ms {worst:6.1f}ms {med_cpu:6.1f}ms {status:>6s}")
+    print("median, p90 (90th percentile), max: wall clock; cpu: median CPU time of this process")
     return 0 if ok else 1
 
 

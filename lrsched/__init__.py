@@ -79,6 +79,7 @@ def __getattr__(name: str):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
 
+
 __all__ = [
     "Schedule",
     "Constant",

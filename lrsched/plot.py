@@ -8,11 +8,13 @@ import matplotlib.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from ._validate import check_choice, check_int
@@ -20,6 +22,7 @@ from .compose import as_schedule
 
 __all__ = [
     "COLORS",
+    "style_axes",
     "plot_schedules",
     "plot_bands",
     "plot_range_test",
@@ -56,13 +59,95 @@ def _named(items: Mapping[str, Any] | Sequence[Any], what: str) -> list[tuple[st
     return pairs
 
 
-def _finish(ax, title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3, which="both")
-    if legend:
+_TINY = 1e-300
+
+
+class _LogTicks(ticker.Locator):
+    """Few, plain log ticks: decades, or 1-2-5, or linear ticks inside a small range."""
+
+    def __call__(self) -> Any:
+        lo, hi = self.axis.get_view_interval()
+        return self.tick_values(lo, hi)
+
+    def tick_values(self, vmin: float, vmax: float) -> Any:
+        lo, hi = sorted((max(float(vmin), _TINY), max(float(vmax), _TINY)))
+        decades = math.log10(hi / lo) if hi > lo else 0.0
+        if decades >= 2.0:
+            loc: ticker.Locator = ticker.LogLocator(subs=(1.0,), numticks=5)
+        elif decades >= 0.6:
+            loc = ticker.LogLocator(subs=(1.0, 2.0, 5.0), numticks=6)
+        else:
+            loc = ticker.MaxNLocator(4)
+        ticks = np.asarray(loc.tick_values(lo, hi), dtype=float)
+        return ticks[ticks > 0]
+
+
+def _fmt_tick(v: float, _pos: Any = None) -> str:
+    return f"{v:g}"
+
+
+def _plain_log_ticks(axis: Any) -> None:
+    axis.set_major_locator(_LogTicks())
+    axis.set_minor_locator(ticker.NullLocator())
+    axis.set_major_formatter(ticker.FuncFormatter(_fmt_tick))
+
+
+def style_axes(
+    ax: Any,
+    *,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    log_x: bool | None = None,
+    log_y: bool | None = None,
+    legend: bool | None = None,
+) -> None:
+    """Give one matplotlib Axes the course style: labels, light grid, plain log ticks.
+
+    A logarithmic axis gets a few major ticks labelled in plain numbers (``0.001``,
+    ``1e-05``: decades, or 1-2-5 steps inside two decades) and no minor ticks, in place
+    of matplotlib's :math:`10^{k}` labels: typeset labels and minor ticks are most of
+    what drawing a log-scale figure costs. Call it *after* changing a scale
+    (``set_yscale`` resets the ticks).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    title, xlabel, ylabel : str, optional
+        Set when given.
+    log_x, log_y : bool, optional
+        ``True`` makes the axis logarithmic, ``False`` linear; ``None`` keeps its scale.
+    legend : bool, optional
+        Draw a legend (font size 8); ``None`` draws one when some artist has a label.
+    """
+    if not hasattr(ax, "get_xaxis") or not hasattr(ax, "set_yscale"):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
+    for name, text in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{name} must be a str or None; got {type(text).__name__}")
+    for name, flag in (("log_x", log_x), ("log_y", log_y), ("legend", legend)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True, False or None; got {flag!r}")
+    if title is not None:
+        ax.set_title(title)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if log_x is not None:
+        ax.set_xscale("log" if log_x else "linear")
+    if log_y is not None:
+        ax.set_yscale("log" if log_y else "linear")
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            _plain_log_ticks(axis)
+    ax.grid(alpha=0.3)
+    if legend or (legend is None and ax.get_legend_handles_labels()[0]):
         ax.legend(fontsize=8)
+
+
+def _finish(ax, title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=legend)
 
 
 def plot_schedules(

@@ -82,8 +82,25 @@ def _recursion(
     total[0] = start
     bias[0] = start
     var[0] = 0.0
-    m, b, w = start.copy(), start.copy(), np.zeros(d)
     s2 = sigma * sigma
+    if d == 1:  # one direction: the same IEEE operations on Python floats, ~20x faster
+        lam1, m1 = float(lam[0]), float(start[0])
+        b1, w1 = m1, 0.0
+        tot1, bias1, var1 = [m1], [b1], [w1]
+        for a in alphas.tolist():
+            f = 1.0 - lam1 * a
+            f2 = f * f
+            noise = a * a * s2
+            if f2 == 0.0:  # the step resets the mode exactly: 0 * inf must be 0, not NaN
+                m1, b1, w1 = noise, 0.0, noise
+            else:
+                m1, b1, w1 = f2 * m1 + noise, f2 * b1, f2 * w1 + noise
+            tot1.append(m1)
+            bias1.append(b1)
+            var1.append(w1)
+        total[:, 0], bias[:, 0], var[:, 0] = tot1, bias1, var1
+        return total, bias, var
+    m, b, w = start.copy(), start.copy(), np.zeros(d)
     with np.errstate(all="ignore"):
         for t in range(T):
             a = alphas[t]

@@ -64,7 +64,7 @@ import ipywidgets as W
 import matplotlib as mpl
 import numpy as np
 from matplotlib import ticker
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -79,7 +79,7 @@ from .cyclic import Cyclic, OneCycle
 from .decay import Constant, Exponential, Polynomial, StepDecay
 from .digits import DigitsProblem
 from .noisy_sgd import simulate_quadratic, stability_limit
-from .plot import COLORS
+from .plot import COLORS, _fmt_tick, _LogTicks
 from .range_test import RangeTestResult, one_step_losses, range_test, useful_range
 from .theory import expected_loss, noise_floor, optimal_schedule
 from .warmup import RAMPS, WSD, InverseSqrt, Warmup, warmup_cosine
@@ -111,6 +111,7 @@ __all__ = [
     "cycle_explorer",
     "controls",
     "set_controls",
+    "random_settings",
 ]
 
 # ----------------------------------------------------------------------------- constants
@@ -290,30 +291,6 @@ def _cell(v: Any) -> str:
 # ----------------------------------------------------------------------------- drawing
 
 
-class _LogTicks(ticker.Locator):
-    """Few, plain log ticks: decades, or 1-2-5, or linear ticks inside a small range."""
-
-    def __call__(self) -> Any:
-        lo, hi = self.axis.get_view_interval()
-        return self.tick_values(lo, hi)
-
-    def tick_values(self, vmin: float, vmax: float) -> Any:
-        lo, hi = sorted((max(float(vmin), _TINY), max(float(vmax), _TINY)))
-        decades = math.log10(hi / lo) if hi > lo else 0.0
-        if decades >= 2.0:
-            loc: ticker.Locator = ticker.LogLocator(subs=(1.0,), numticks=5)
-        elif decades >= 0.6:
-            loc = ticker.LogLocator(subs=(1.0, 2.0, 5.0), numticks=6)
-        else:
-            loc = ticker.MaxNLocator(4)
-        ticks = np.asarray(loc.tick_values(lo, hi), dtype=float)
-        return ticks[ticks > 0]
-
-
-def _fmt_tick(v: float, _pos: Any = None) -> str:
-    return f"{v:g}"
-
-
 @contextlib.contextmanager
 def _unhinted_text() -> Any:
     """Render text without font hinting: a quarter of the redraw time, the same look at 80 dpi."""
@@ -325,6 +302,57 @@ def _unhinted_text() -> Any:
         mpl.rcParams["text.hinting"] = old
 
 
+class _TextCacheRenderer(RendererAgg):
+    """RendererAgg that rasterises each plain text string once and reuses the bitmap.
+
+    matplotlib 3.11 draws text glyph by glyph, which makes the explorers' few dozen
+    labels the largest part of a redraw; most of them (tick labels, axis labels, legend
+    entries) are the same from one update to the next. A string is rasterised as a whole
+    with FreeType (the way matplotlib up to 3.10 did it) and its bitmap is cached under
+    (string, font, size, angle, hinting, antialiasing); mathtext, rotated text other than
+    0/90 degrees and text with font features or a language go to matplotlib's own path.
+    """
+
+    _CACHE_SIZE = 512
+
+    def __init__(self, width: float, height: float, dpi: float) -> None:
+        super().__init__(width, height, dpi)
+        self._text_cache: dict[tuple[Any, ...], tuple[np.ndarray, float, float, float]] = {}
+
+    def draw_text(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+        ismath: Any = False, mtext: Any = None,
+    ) -> None:  # fmt: skip
+        if (
+            ismath
+            or angle not in (0, 90)
+            or (mtext is not None and (mtext.get_fontfeatures() or mtext.get_language()))
+        ):
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        flags = get_hinting_flag()
+        antialiased = bool(gc.get_antialiased())
+        font_key = (
+            tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
+            prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
+        )  # fmt: skip
+        key = (s, font_key, self.dpi, angle, flags, antialiased)
+        entry = self._text_cache.get(key)
+        if entry is None:
+            font = self._prepare_font(prop)
+            font.set_text(s, 0, flags=flags)
+            font.draw_glyphs_to_bitmap(antialiased=antialiased)
+            xo, yo = font.get_bitmap_offset()
+            entry = (np.array(font.get_image()), xo / 64.0, yo / 64.0, font.get_descent() / 64.0)
+            if len(self._text_cache) >= self._CACHE_SIZE:
+                self._text_cache.clear()
+            self._text_cache[key] = entry
+        image, xo, yo, descent = entry
+        xd = descent * math.sin(math.radians(angle))
+        yd = descent * math.cos(math.radians(angle))
+        self._renderer.draw_text_image(image, round(x + xo + xd), round(y + yo + yd) + 1, angle, gc)
+        return None
+
+
 class _Canvas(FigureCanvasAgg):
     """The Agg canvas of the explorers' figures, tuned for redraw speed.
 
@@ -332,8 +360,20 @@ class _Canvas(FigureCanvasAgg):
     :meth:`ExplorerResult.png`) goes through :meth:`print_png`. It draws text unhinted and
     writes an RGB PNG (an opaque figure needs no alpha channel) with zlib level 1: about
     half the encoding time of matplotlib's RGBA, level-6 PNG, for a file of the same size.
-    The canvas stays attached to the figure, so its renderer is reused between updates.
+    The canvas stays attached to the figure, so its renderer, a
+    :class:`_TextCacheRenderer` holding the bitmaps of the labels, is reused between
+    updates.
     """
+
+    def get_renderer(self) -> RendererAgg:
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if getattr(self, "_lastKey", None) != key or not isinstance(
+            getattr(self, "renderer", None), _TextCacheRenderer
+        ):
+            self.renderer = _TextCacheRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
 
     def draw(self) -> None:
         with _unhinted_text():
@@ -2127,6 +2167,69 @@ def set_controls(w: W.interactive, **values: Any) -> ExplorerResult:
             widget.observe(w.update, names="value")
     w.update()
     return w.result
+
+
+def _random_value(widget: W.ValueWidget, rng: np.random.Generator) -> Any:
+    if isinstance(widget, (W.Dropdown, W.ToggleButtons, W.RadioButtons)):
+        values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        return values[int(rng.integers(len(values)))]
+    if isinstance(widget, W.Checkbox):
+        return bool(rng.random() < 0.5)
+    edge = rng.random()
+    if isinstance(widget, W.SelectionSlider):
+        values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        i = 0 if edge < 0.1 else len(values) - 1 if edge < 0.2 else int(rng.integers(len(values)))
+        return values[i]
+    if isinstance(widget, W.FloatLogSlider):
+        lo, hi = widget.min, widget.max
+        x = lo if edge < 0.1 else hi if edge < 0.2 else rng.uniform(lo, hi)
+        return float(widget.base**x)
+    if isinstance(widget, W.IntSlider):
+        if edge < 0.2:
+            return widget.min if edge < 0.1 else widget.max
+        steps = (widget.max - widget.min) // widget.step
+        return int(widget.min + widget.step * rng.integers(steps + 1))
+    if isinstance(widget, W.FloatSlider):
+        lo, hi = widget.min, widget.max
+        return lo if edge < 0.1 else hi if edge < 0.2 else float(rng.uniform(lo, hi))
+    raise TypeError(f"no random value for a {type(widget).__name__} control")
+
+
+def random_settings(w: W.interactive, rng: np.random.Generator, **fixed: Any) -> dict[str, Any]:
+    """Draw a setting of every control of an explorer, one a learner could reach.
+
+    Sliders are at their minimum with probability 0.1, at their maximum with probability
+    0.1 and uniform on their grid otherwise (so the heaviest settings come up often); a
+    dropdown's option or a checkbox is uniform. Used to test and time the explorers over
+    their whole range: ``set_controls(w, **random_settings(w, rng))``.
+
+    Parameters
+    ----------
+    w : ipywidgets.interactive
+        An explorer.
+    rng : numpy.random.Generator
+        The source of randomness (``numpy.random.default_rng(seed)``).
+    **fixed
+        Controls to keep at the given value (``problem="digits"``).
+
+    Returns
+    -------
+    dict
+        Control name -> value, for every control of ``w``.
+    """
+    ctl = controls(w)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)); "
+            f"got {type(rng).__name__}"
+        )
+    unknown = sorted(set(fixed) - set(ctl))
+    if unknown:
+        raise ValueError(f"unknown control(s) {unknown}; this explorer has {sorted(ctl)}")
+    return {
+        name: fixed[name] if name in fixed else _random_value(widget, rng)
+        for name, widget in ctl.items()
+    }
 
 
 # ----------------------------------------------------------------------------- explorers

@@ -80,6 +80,19 @@ def test_only_widget_cells_skip_output_checks(path):
         assert not cell.source.rstrip().endswith(";"), cell.source[-80:]
 
 
+# Log axes in the course go through lrsched.plot (plain tick labels, no minor ticks): a
+# cell that sets a log scale itself gets matplotlib's typeset 10^k labels, about twice as
+# slow to draw (see CONTRIBUTING.md).
+OWN_LOG_SCALE = re.compile(r"set_[xy]scale\(|[xy]scale\s*=|\.(semilogx|semilogy|loglog)\(")
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
+def test_log_axes_are_styled_by_lrsched_plot(path):
+    for cell in _read(path).cells:
+        if cell.cell_type == "code":
+            assert not OWN_LOG_SCALE.search(cell.source), cell.source[:120]
+
+
 # Formulas live in lrsched. Outside the learner's own exercise code (nbgrader solution
 # cells), a notebook must not re-type a schedule formula.
 RETYPED = [

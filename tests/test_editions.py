@@ -267,6 +267,12 @@ def test_nbgrader_autogrades_a_sample_submission(tmp_path):
             g.name: g.score for nb in sub.notebooks for g in nb.grades if g.auto_score is not None
         }
         # written answers were left as "YOUR ANSWER HERE": unchanged cells score 0
-        assert scores == {"ex3_check": 2.0, "ex1_sgdr_check": 2.0, "q4_check": 0.0,
-                          "q1_answer": 0.0, "q2_answer": 0.0, "q3_answer": 0.0}
+        assert scores == {
+            "ex3_check": 2.0,
+            "ex1_sgdr_check": 2.0,
+            "q4_check": 0.0,
+            "q1_answer": 0.0,
+            "q2_answer": 0.0,
+            "q3_answer": 0.0,
+        }
         assert sub.code_score == 4.0 and sub.max_code_score == 5.0

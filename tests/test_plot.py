@@ -122,3 +122,65 @@ def test_plot_range_test_result_marks_its_suggestions():
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     for name, lr in res.suggestions().items():
         assert f"{name}: {lr:.3g}" in legend
+
+
+def _tick_labels(ax, which):
+    """The labels of the major ticks drawn inside the axes' view."""
+    ax.figure.canvas.draw()
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    lo, hi = sorted(axis.get_view_interval())
+    fmt = axis.get_major_formatter()
+    return [fmt(v) for v in axis.get_majorticklocs() if lo <= v <= hi]
+
+
+@pytest.mark.parametrize(
+    "lo, hi, expected",
+    [
+        (1e-8, 30.0, None),  # many decades: decade ticks only
+        (0.05, 0.5, ["0.05", "0.1", "0.2", "0.5"]),  # one decade: 1-2-5 steps
+        (0.3, 0.5, None),  # inside a decade: a few linear ticks
+    ],
+)
+def test_style_axes_labels_log_axes_in_plain_numbers(lo, hi, expected):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [lo, hi], label="a")
+    plot.style_axes(ax, title="t", xlabel="x", ylabel="y", log_y=True)
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+    labels = _tick_labels(ax, "y")
+    assert labels and not any("$" in s for s in labels)  # no typeset 10^k labels
+    values = [float(s) for s in labels]
+    if expected is not None:
+        assert labels == expected
+    if hi / lo > 100:  # decades: every tick an integer power of ten
+        assert all(np.isclose(np.log10(v), round(np.log10(v))) for v in values)
+    assert len(ax.yaxis.get_minorticklocs()) == 0
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("t", "x", "y")
+    assert ax.get_legend() is not None  # a labelled artist: legend drawn by default
+
+
+def test_style_axes_keeps_or_switches_scales_and_legend():
+    fig, ax = plt.subplots()
+    ax.plot([1e-3, 1.0], [1, 2])
+    ax.set_xscale("log")
+    plot.style_axes(ax)  # keeps the log x axis, restyles its ticks
+    assert ax.get_xscale() == "log" and not any("$" in s for s in _tick_labels(ax, "x"))
+    assert ax.get_legend() is None  # nothing labelled
+    plot.style_axes(ax, log_x=False, legend=False)
+    assert ax.get_xscale() == "linear" and ax.get_legend() is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"title": 3}, "title must be a str"),
+        ({"ylabel": b"y"}, "ylabel must be a str"),
+        ({"log_y": "yes"}, "log_y must be True, False or None"),
+        ({"legend": 1}, "legend must be True, False or None"),
+    ],
+)
+def test_style_axes_rejects_bad_arguments(kwargs, match):
+    fig, ax = plt.subplots()
+    with pytest.raises(TypeError, match=match):
+        plot.style_axes(ax, **kwargs)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plot.style_axes(fig)

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 import lrsched as ls  # noqa: E402
 from lrsched import widgets as wd  # noqa: E402
@@ -79,39 +80,12 @@ def option_values(widget: W.Widget) -> list:
     return [o[1] if isinstance(o, tuple) else o for o in widget.options]
 
 
-def random_value(widget: W.Widget, rng: np.random.Generator):
-    """A value a learner could reach with this control (end points included)."""
-    edge = rng.random()
-    if isinstance(widget, (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.SelectionSlider)):
-        values = option_values(widget)
-        return values[int(rng.integers(len(values)))]
-    if isinstance(widget, W.Checkbox):
-        return bool(rng.random() < 0.5)
-    if isinstance(widget, W.FloatLogSlider):
-        lo, hi = widget.min, widget.max
-        x = lo if edge < 0.1 else hi if edge < 0.2 else rng.uniform(lo, hi)
-        return float(widget.base**x)
-    if isinstance(widget, W.IntSlider):
-        if edge < 0.1:
-            return widget.min
-        if edge < 0.2:
-            return widget.max
-        steps = (widget.max - widget.min) // widget.step
-        return int(widget.min + widget.step * rng.integers(steps + 1))
-    if isinstance(widget, W.FloatSlider):
-        lo, hi = widget.min, widget.max
-        return lo if edge < 0.1 else hi if edge < 0.2 else float(rng.uniform(lo, hi))
-    raise AssertionError(f"no random value for {widget!r}")
-
-
 def fuzz(w: W.interactive, seed: int, n: int = FUZZ_N) -> int:
     """Random values for every control, ``n`` times; every update checked."""
     rng = np.random.default_rng(seed)
-    ctl = wd.controls(w)
     notes = 0
     for _ in range(n):
-        values = {name: random_value(widget, rng) for name, widget in ctl.items()}
-        wd.set_controls(w, **values)
+        wd.set_controls(w, **wd.random_settings(w, rng))
         r = fresh(w)
         assert_finite_figure(r.figure)
         assert_finite_numbers(r.numbers)
@@ -771,3 +745,103 @@ def test_cycle_explorer_rejects_bad_arguments_by_name(kwargs, exc, name):
 
 def test_cycle_explorer_fuzz():
     fuzz(wd.cycle_explorer(), seed=5)
+
+
+# ----------------------------------------------------------------------------- text cache
+
+
+def _pixels(fig: Figure, renderer_cls=None) -> np.ndarray:
+    """The figure drawn by its canvas, or by a fresh ``renderer_cls`` (same unhinted text)."""
+    if renderer_cls is None:
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    w, h = fig.canvas.get_width_height(physical=True)
+    renderer = renderer_cls(w, h, fig.dpi)
+    with wd._unhinted_text():
+        fig.draw(renderer)
+    return np.asarray(renderer.buffer_rgba())[..., :3].astype(int)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: wd.noisy_sgd_explorer(n_seeds=20, T=200, show=False),
+        lambda: wd.cycle_explorer("cyclic", show=False),
+        lambda: wd.schedule_explorer("sgdr", show=False),
+    ],
+)
+def test_text_cache_draws_what_matplotlib_draws(build):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    fig = build().result.figure
+    cached = _pixels(fig)
+    plain = _pixels(fig, RendererAgg)
+    assert cached.shape == plain.shape
+    differ = np.abs(cached - plain).max(axis=2) > 0
+    # any difference is inside a text's box (glyphs placed as one string, not one by one)
+    h = cached.shape[0]
+    in_text = np.zeros(differ.shape, dtype=bool)
+    renderer = fig.canvas.get_renderer()
+    boxes = [
+        t.get_window_extent(renderer) for t in fig.findobj(Text) if t.get_visible() and t.get_text()
+    ]
+    for bb in boxes:
+        x0, x1 = max(int(bb.x0) - 2, 0), int(math.ceil(bb.x1)) + 2
+        y0, y1 = max(h - int(math.ceil(bb.y1)) - 2, 0), h - int(bb.y0) + 2
+        in_text[y0:y1, x0:x1] = True
+        ink_cached = (255 - cached[y0:y1, x0:x1]).sum()
+        ink_plain = (255 - plain[y0:y1, x0:x1]).sum()
+        assert abs(ink_cached - ink_plain) <= 0.1 * max(ink_plain, 1)  # the same glyphs
+    assert differ.any() <= in_text.any()
+    assert not (differ & ~in_text).any()
+    # redrawing reuses every cached bitmap
+    renderer = fig.canvas.get_renderer()
+    assert isinstance(renderer, wd._TextCacheRenderer) and renderer._text_cache
+    before = dict(renderer._text_cache)
+    fig.canvas.draw()
+    assert fig.canvas.get_renderer() is renderer
+    assert renderer._text_cache.keys() == before.keys()
+    assert all(renderer._text_cache[k] is before[k] for k in before)
+
+
+def test_text_cache_leaves_mathtext_and_odd_angles_to_matplotlib():
+    fig = wd.schedule_explorer(show=False).result.figure
+    fig.text(0.1, 0.1, r"$\alpha_t^2$")
+    fig.text(0.2, 0.2, "slanted", rotation=30)
+    fig.canvas.draw()
+    keys = {k[0] for k in fig.canvas.get_renderer()._text_cache}
+    assert r"$\alpha_t^2$" not in keys and "slanted" not in keys
+    assert keys  # the plain labels are cached
+
+
+# ----------------------------------------------------------------------------- random settings
+
+
+def test_random_settings_reach_every_control_and_its_ends():
+    w = wd.noisy_sgd_explorer(show=False)
+    ctl = wd.controls(w)
+    rng = np.random.default_rng(0)
+    draws = [wd.random_settings(w, rng) for _ in range(300)]
+    assert all(d.keys() == ctl.keys() for d in draws)
+    for name, widget in ctl.items():
+        seen = [d[name] for d in draws]
+        if isinstance(widget, W.Dropdown):
+            assert set(seen) == set(option_values(widget))
+        elif isinstance(widget, (W.IntSlider, W.FloatSlider)):
+            assert all(widget.min <= v <= widget.max for v in seen)
+            ends = sum(v in (widget.min, widget.max) for v in seen)
+            assert 30 <= ends <= 100, (name, ends)  # 20% expected: 60 of 300
+    again = wd.random_settings(w, np.random.default_rng(0))
+    assert again == draws[0]  # seeded: the same settings
+    fixed = wd.random_settings(w, rng, family="constant")
+    assert fixed["family"] == "constant"
+
+
+def test_random_settings_reject_bad_arguments():
+    w = wd.warmup_explorer(show=False)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        wd.random_settings(w, 0)
+    with pytest.raises(ValueError, match="unknown control"):
+        wd.random_settings(w, np.random.default_rng(0), nope=1)
+    with pytest.raises(TypeError, match="w must be an explorer"):
+        wd.random_settings("w", np.random.default_rng(0))
