@@ -45,6 +45,7 @@ REF_REPEAT = 10
 RANDOM_MOVES = 40
 RANDOM_WARMUP = 3
 RANDOM_SEED = 0
+_RANGE_N_MAX = int(widgets._RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
 
 
 def _png(fig: Any) -> None:
@@ -234,9 +235,6 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
         ("cycles (CLR, T=500, 50 seeds)", widgets.cycle_explorer("cyclic", T=500, show=False),
          "step_size_up", list(range(5, 5 + 3 * MOVES, 3)), ref_cycle, None),
     ]  # fmt: skip
-
-
-_RANGE_N_MAX = int(widgets._RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
 
 
 def _clear_digits_cache() -> None:

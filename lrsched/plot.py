@@ -146,10 +146,6 @@ def style_axes(
         ax.legend(fontsize=8)
 
 
-def _finish(ax, title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:
-    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=legend)
-
-
 def plot_schedules(
     schedules: Mapping[str, Any] | Sequence[Any],
     T: int,
@@ -179,13 +175,13 @@ def plot_schedules(
     for ax, sc in zip(axes[0], scales, strict=True):
         for i, (name, s) in enumerate(pairs):
             ax.plot(t, s(t), color=_color(i), linestyle=_style(i), lw=2, label=name)
-        if sc == "log":
-            ax.set_yscale("log")
-        _finish(
+        style_axes(
             ax,
-            f"{title} ({sc} scale)" if len(scales) > 1 else title,
-            xlabel,
-            "learning rate α_t" + (" (log scale)" if sc == "log" else ""),
+            title=f"{title} ({sc} scale)" if len(scales) > 1 else title,
+            xlabel=xlabel,
+            ylabel="learning rate α_t" + (" (log scale)" if sc == "log" else ""),
+            log_y=sc == "log",
+            legend=True,
         )
     fig.tight_layout()
     return fig
@@ -229,9 +225,7 @@ def plot_bands(
             ax.plot(x, np.asarray(exact[name]), color="black", lw=1, ls="--")
     if exact:
         ax.plot([], [], color="black", lw=1, ls="--", label="exact expectation")
-    if log:
-        ax.set_yscale("log")
-    _finish(ax, title, xlabel, ylabel)
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel, log_y=bool(log), legend=True)
     fig.tight_layout()
     return fig
 
@@ -279,9 +273,8 @@ def plot_range_test(
         )
     for i, (name, lr) in enumerate((suggestions or {}).items()):
         ax.axvline(lr, color=_color(i + 3), ls="--", lw=1.5, label=f"{name}: {lr:.3g}")
-    if log_x:
-        ax.set_xscale("log")
-    _finish(ax, title, "learning rate" + (" (log scale)" if log_x else ""), ylabel)
+    xlabel = "learning rate" + (" (log scale)" if log_x else "")
+    style_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel, log_x=bool(log_x), legend=True)
     fig.tight_layout()
     return fig
 
@@ -329,9 +322,7 @@ def plot_comparison(
         )
     ax.set_yticks(y, list(names))
     ax.invert_yaxis()
-    if log:
-        ax.set_xscale("log")
-    _finish(ax, title, ylabel, "")
+    style_axes(ax, title=title, xlabel=ylabel, ylabel="", log_x=bool(log), legend=True)
     fig.tight_layout()
     return fig
 
@@ -363,9 +354,9 @@ def plot_trajectories(
         for i in range(min(n_show, loss.shape[1])):
             ax.plot(steps, loss[:, i, k], color=_color(k), lw=0.6, alpha=0.35)
         ax.plot(steps, loss[:, :, k].mean(axis=1), color=_color(k), lw=2.2, label=f"{name} (mean)")
-    if log:
-        ax.set_yscale("log")
-    _finish(ax, title, "update t", "loss J(θ_t)")
+    style_axes(
+        ax, title=title, xlabel="update t", ylabel="loss J(θ_t)", log_y=bool(log), legend=True
+    )
     fig.tight_layout()
     return fig
 
@@ -395,9 +386,14 @@ def plot_comparison_result(cmp: Any, *, log: bool = True) -> Figure:
             left.plot(steps, cmp.exact_curve[:, k], color="black", lw=0.8, ls="--")
     if cmp.exact_curve is not None:
         left.plot([], [], color="black", lw=0.8, ls="--", label="exact expectation")
-    if log:
-        left.set_yscale("log")
-    _finish(left, f"Mean loss over {cmp.n_seeds} seeds, {level} band", "update t", "loss")
+    style_axes(
+        left,
+        title=f"Mean loss over {cmp.n_seeds} seeds, {level} band",
+        xlabel="update t",
+        ylabel="loss",
+        log_y=bool(log),
+        legend=True,
+    )
     y = np.arange(len(names))
     right.barh(y, cmp.mean, color=[_color(k) for k in range(len(names))], alpha=0.8)
     right.errorbar(
@@ -413,9 +409,9 @@ def plot_comparison_result(cmp: Any, *, log: bool = True) -> Figure:
         right.scatter(cmp.exact, y, marker="D", color="black", zorder=3, label="exact expectation")
     right.set_yticks(y, names)
     right.invert_yaxis()
-    if log:
-        right.set_xscale("log")
-    _finish(right, "Final loss", "final loss", "")
+    style_axes(
+        right, title="Final loss", xlabel="final loss", ylabel="", log_x=bool(log), legend=True
+    )
     fig.tight_layout()
     return fig
 

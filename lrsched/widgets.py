@@ -79,7 +79,7 @@ from .cyclic import Cyclic, OneCycle
 from .decay import Constant, Exponential, Polynomial, StepDecay
 from .digits import DigitsProblem
 from .noisy_sgd import simulate_quadratic, stability_limit
-from .plot import COLORS, _fmt_tick, _LogTicks
+from .plot import COLORS, _fmt_tick, _plain_log_ticks
 from .range_test import RangeTestResult, one_step_losses, range_test, useful_range
 from .theory import expected_loss, noise_floor, optimal_schedule
 from .warmup import RAMPS, WSD, InverseSqrt, Warmup, warmup_cosine
@@ -537,11 +537,10 @@ def _style(ax: Any, xlabel: str, ylabel: str, *, log_y: bool = False, log_x: boo
     for axis, log in ((ax.xaxis, log_x), (ax.yaxis, log_y)):
         if log:
             (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
-            axis.set_major_locator(_LogTicks())
-            axis.set_minor_locator(ticker.NullLocator())
+            _plain_log_ticks(axis)
         else:
             axis.set_major_locator(ticker.MaxNLocator(4))
-        axis.set_major_formatter(ticker.FuncFormatter(_fmt_tick))
+            axis.set_major_formatter(ticker.FuncFormatter(_fmt_tick))
 
 
 def _finite(*arrays: Any) -> np.ndarray:

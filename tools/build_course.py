@@ -187,7 +187,8 @@ def plan() -> dict[Path, nbformat.NotebookNode]:
     return wanted
 
 
-def execute(path: Path) -> None:
+def run_notebook(path: Path, *, store_widget_state: bool = False) -> nbformat.NotebookNode:
+    """Run a notebook in memory, in its folder, with a fresh python3 kernel; return it."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
@@ -196,8 +197,15 @@ def execute(path: Path) -> None:
         timeout=900,
         kernel_name="python3",
         record_timing=False,
+        store_widget_state=store_widget_state,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    return nb
+
+
+def execute(path: Path) -> None:
+    """Run a notebook and write it back with its outputs (no widget state)."""
+    nb = run_notebook(path)
     nb.metadata.pop("widgets", None)  # random model ids: noise in every diff
     nbformat.write(nb, path)
 

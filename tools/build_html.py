@@ -35,6 +35,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
+from build_course import run_notebook  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 INDEX = "00_index.ipynb"
@@ -194,18 +197,7 @@ def needs_execution(nb: nbformat.NotebookNode) -> bool:
 
 def execute(path: Path) -> nbformat.NotebookNode:
     """Run a notebook in memory (in its folder), keeping the widget state."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        record_timing=False,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    return nb
+    return run_notebook(path, store_widget_state=True)
 
 
 def convert(nb: nbformat.NotebookNode, name: str) -> str:
