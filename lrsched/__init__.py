@@ -69,14 +69,24 @@ __version__ = "0.1.0"
 
 #: Submodules loaded on first use (``lrsched.plot`` and ``lrsched.widgets`` import
 #: matplotlib / ipywidgets, which the numerical core must not pull in).
-_LAZY = ("plot", "widgets", "exercises")
+_LAZY = ("plot", "widgets", "exercises", "torch", "optax", "keras")
+#: Names loaded on first use from the module that holds them (the framework adapters'
+#: helpers import no framework; ``lrsched.torch`` etc. import theirs when first used).
+_LAZY_NAMES = {
+    "from_torch": "translate",
+    "from_optax": "translate",
+    "from_keras": "translate",
+    "OneCycleMomentum": "momentum",
+}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
+    if name in _LAZY or name in _LAZY_NAMES:
         import importlib
 
-        return importlib.import_module(f".{name}", __name__)
+        if name in _LAZY:
+            return importlib.import_module(f".{name}", __name__)
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_callable, check_int, check_int_sequence
-from .base import Schedule, split_at
+from ._validate import as_steps, check_callable, check_count, check_int_sequence
+from .base import CHUNK, Schedule, split_at
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 
 __all__ = ["Sequence", "Product", "FromCallable", "as_schedule", "evaluate_lr", "lr_values"]
 
@@ -26,15 +28,36 @@ def _scalar_lr(value: Any, where: str, t: int) -> float:
     return float(value)
 
 
-def _check_rates(out: np.ndarray, steps: np.ndarray, where: str) -> np.ndarray:
-    bad = ~np.isfinite(out) | (out < 0)
-    if bad.any():
-        k = int(np.flatnonzero(bad.ravel())[0])
-        raise ValueError(
-            f"{where} gave the learning rate {out.ravel()[k]!r} at step t={int(steps.ravel()[k])}; "
-            "learning rates must be finite and >= 0"
-        )
-    return out
+def _check_rates(out: np.ndarray, steps: np.ndarray | None, where: str) -> np.ndarray:
+    """Raise unless every rate is finite and >= 0; ``steps=None`` means ``0..n-1``.
+
+    ``min`` and ``max`` propagate NaN and allocate nothing, so the common (clean)
+    case costs no memory; the first bad entry is looked up only on failure.
+    """
+    if out.size == 0:
+        return out
+    lo, hi = float(np.min(out)), float(np.max(out))
+    if lo >= 0.0 and hi <= _FLOAT_MAX:
+        return out
+    flat = out.reshape(-1)
+    k = next(
+        a + int(np.flatnonzero(~(np.isfinite(c) & (c >= 0)))[0])
+        for a in range(0, flat.size, CHUNK)
+        if not ((c := flat[a : a + CHUNK]) >= 0).all() or not np.isfinite(c).all()
+    )
+    step = k if steps is None else int(steps.reshape(-1)[k])
+    raise ValueError(
+        f"{where} gave the learning rate {flat[k]!r} at step t={step}; "
+        "learning rates must be finite and >= 0"
+    )
+
+
+def _prod_no_overflow(values: list[float]) -> float:
+    """The product of non-negative floats, ``inf`` if it exceeds float64 (no warning)."""
+    if any(v == 0.0 for v in values):
+        return 0.0
+    log = math.fsum(math.log(v) for v in values)
+    return math.inf if log > math.log(_FLOAT_MAX) else math.prod(values)
 
 
 def evaluate_lr(
@@ -52,7 +75,8 @@ def evaluate_lr(
     ValueError
         If any rate is NaN, infinite or negative (the message names the first bad step).
     """
-    steps = np.asarray(steps).astype(np.int64, copy=False)
+    fn = check_callable("fn", fn)
+    steps, _ = as_steps(steps, "steps")
     if isinstance(fn, Schedule):
         return _check_rates(fn(steps), steps, where)
     out = None
@@ -86,9 +110,13 @@ def lr_values(
 
     ``schedule`` may be a :class:`Schedule`, any callable ``t -> lr`` (see
     :func:`evaluate_lr`) or a 1-D array (or list) of at least ``T`` rates. Every rate
-    must be finite and ``>= 0``; error messages name ``where``.
+    must be finite and ``>= 0``; error messages name ``where``. ``T`` is at most
+    ``MAX_VALUES`` (2**28); a :class:`Schedule` is evaluated in chunks, so the call
+    peaks at about the size of the output.
     """
-    T = check_int("T", T, low=0)
+    T = check_count("T", T)
+    if isinstance(schedule, Schedule) and not per_step:
+        return _check_rates(schedule.values(T), None, where)  # chunked: ~1x the output
     if callable(schedule) and not isinstance(schedule, np.ndarray):
         return evaluate_lr(schedule, np.arange(T, dtype=np.int64), where, per_step=per_step)
     s = np.asarray(schedule) if isinstance(schedule, (list, tuple)) else schedule
@@ -105,7 +133,7 @@ def lr_values(
         raise ValueError(
             f"{where} holds {s.shape[0]} learning rates but T={T} updates need at least {T}"
         )
-    return _check_rates(np.array(s[:T], dtype=np.float64), np.arange(T), where)
+    return _check_rates(np.array(s[:T], dtype=np.float64), None, where)
 
 
 def as_schedule(value: Any, name: str = "schedule") -> Schedule:
@@ -190,7 +218,10 @@ class Product(Schedule):
     Parameters
     ----------
     *schedules : Schedule or callable
-        At least two.
+        At least two. The product of their largest values (``bounds[1]``) must not
+        exceed the float64 maximum (about 1.8e308): checked when the schedules are
+        given, and at evaluation for plain callables, whose bounds are unknown; a
+        product beyond it raises ``ValueError`` naming ``schedules``.
     """
 
     _params = ("schedules",)
@@ -201,11 +232,25 @@ class Product(Schedule):
         self.schedules = tuple(as_schedule(s, f"schedules[{i}]") for i, s in enumerate(schedules))
         ends = {s.past_end for s in self.schedules}
         self.past_end = ends.pop() if len(ends) == 1 else "unbounded"
+        highs = [s.bounds[1] for s in self.schedules]
+        if all(math.isfinite(h) for h in highs) and not math.isfinite(_prod_no_overflow(highs)):
+            raise ValueError(
+                "schedules: the product of the schedules' largest values "
+                f"{' * '.join(f'{h:g}' for h in highs)} exceeds the float64 maximum "
+                f"{_FLOAT_MAX:g}; each factor's peak must keep the product below it"
+            )
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
         out = np.ones(t.shape, dtype=np.float64)
-        for sched in self.schedules:
-            out = out * sched._eval(t)
+        with np.errstate(over="ignore", under="ignore"):
+            for sched in self.schedules:
+                out = out * sched._eval(t)
+        if not np.isfinite(out).all():  # only reachable with FromCallable factors
+            k = int(np.flatnonzero(~np.isfinite(out))[0])
+            raise ValueError(
+                f"schedules: the product of the schedules overflows float64 at step "
+                f"t={int(t[k])}; the factors must keep it below {_FLOAT_MAX:g}"
+            )
         return out
 
     @property

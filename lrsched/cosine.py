@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_choice, check_int, check_real
-from .base import Schedule
+from .base import Schedule, int_divmod, scaled_power
 
 __all__ = ["Cosine", "SGDR"]
 
@@ -46,7 +46,9 @@ class Cosine(Schedule):
     def _eval(self, t: np.ndarray) -> np.ndarray:
         if self.after == "clamp":
             t = np.minimum(t, self.T)
-        return self.lr_min + 0.5 * (self.lr0 - self.lr_min) * (1.0 + np.cos(np.pi * t / self.T))
+        elif t.dtype.kind in "iu":  # mirror: period 2T, reduced exactly in integers
+            t = int_divmod(t, 2 * self.T)[1]
+        return self.lr_min + (self.lr0 - self.lr_min) * (0.5 * (1.0 + np.cos(np.pi * t / self.T)))
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -115,11 +117,16 @@ class SGDR(Schedule):
 
     def cycle(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return the cycle index, the steps since the restart and the cycle length for ``t``."""
-        t = np.asarray(t, dtype=np.float64)
+        t = np.asarray(t)
         m = self.T_mult
-        if m == 1.0:
-            i = np.floor(t / self.T_0)
-            return i, t - i * self.T_0, np.full(t.shape, float(self.T_0))
+        if m == 1.0:  # integer steps are split exactly, even beyond 2**53
+            i, cur = int_divmod(t, self.T_0) if t.dtype.kind in "iu" else np.divmod(t, self.T_0)
+            return (
+                i.astype(np.float64),
+                cur.astype(np.float64),
+                np.full(t.shape, float(self.T_0)),
+            )
+        t = t.astype(np.float64)
         i = np.floor(np.log1p(t * (m - 1.0) / self.T_0) / np.log(m))
         t_i = self.T_0 * m**i
         start = (t_i - self.T_0) / (m - 1.0)
@@ -146,8 +153,9 @@ class SGDR(Schedule):
         i, t_cur, t_i = self.cycle(t)
         amplitude = self.lr0 - self.lr_min
         if self.decay != 1.0:
-            amplitude = amplitude * self.decay**i
-        return self.lr_min + amplitude * (1.0 + np.cos(np.pi * t_cur / t_i)) / 2
+            amplitude = scaled_power(amplitude, self.decay, i)
+        # the factor in [0, 1] first: amplitude * 2 would overflow for lr0 near 1.8e308
+        return self.lr_min + amplitude * (0.5 * (1.0 + np.cos(np.pi * t_cur / t_i)))
 
     @property
     def bounds(self) -> tuple[float, float]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_choice, check_int, check_real
-from .base import Schedule
+from ._validate import MAX_STEP, check_choice, check_int, check_real
+from .base import Schedule, int_divmod, scaled_power
 
 __all__ = ["Cyclic", "OneCycle"]
 
@@ -79,19 +79,21 @@ class Cyclic(Schedule):
         return self.step_size_up + self.step_size_down
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        total = float(self.period)
-        ratio = self.step_size_up / total
-        cycle = np.floor(1 + t / total)
-        x = 1.0 + t / total - cycle
-        scale = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-        height = (self.lr_max - self.lr_min) * scale
+        total = self.period
+        # c - 1 = floor(t / L) and x = (t mod L) / L; integer steps are split exactly.
+        # h(x) is x / r = pos / s_up on the way up and (x - 1) / (r - 1) = (L - pos) / s_down
+        # on the way down: the same numbers, without r - 1 rounding to 0 for a long rise.
+        done, pos = int_divmod(t, total) if t.dtype.kind in "iu" else np.divmod(t, total)
+        up = pos <= self.step_size_up
+        rest = total - pos if total <= MAX_STEP else float(total) - pos  # int64 or float
+        length = np.where(up, self.step_size_up, self.step_size_down)
+        scale = np.where(up, pos, rest) / length
+        span = self.lr_max - self.lr_min
         if self.mode == "triangular":
-            factor = 1.0
-        elif self.mode == "triangular2":
-            factor = 0.5 ** (cycle - 1)  # = 1 / 2 ** (cycle - 1), exactly, without overflow
-        else:
-            factor = self.gamma**t
-        return self.lr_min + height * factor
+            return self.lr_min + span * scale
+        if self.mode == "triangular2":  # 2 ** -(c - 1), without overflow
+            return self.lr_min + scaled_power(span, 0.5, done) * scale
+        return self.lr_min + scaled_power(span, self.gamma, t) * scale
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -112,8 +114,12 @@ class OneCycle(Schedule):
     Inside a phase from :math:`a` to :math:`b` that spans :math:`[s, e]`, with
     :math:`u = (t - s)/(e - s)`:
 
-    .. math:: \text{cos:}\ \ \alpha_t = b + \tfrac12 (a - b)(1 + \cos \pi u),
-              \qquad \text{linear:}\ \ \alpha_t = a + (b - a)\,u
+    .. math:: \text{cos:}\ \ \alpha_t = b + \tfrac12 (a - b)(1 + \cos \pi u)
+              = a\cos^2\tfrac{\pi u}{2} + b\sin^2\tfrac{\pi u}{2},
+              \qquad \text{linear:}\ \ \alpha_t = a + (b - a)\,u = a(1 - u) + b\,u
+
+    (evaluated in the second forms: exact at both ends, and no cancellation when
+    ``div_factor`` or ``final_div_factor`` puts one end far below the other).
 
     Parameters
     ----------
@@ -124,7 +130,9 @@ class OneCycle(Schedule):
     pct_start : float
         Fraction :math:`p` of ``T`` spent rising. Every phase must last more than
         zero updates: :math:`pT > 1` and :math:`p < 1` (three phases:
-        :math:`p < (T + 1)/(2T)`).
+        :math:`p < (T + 1)/(2T)`), also once the phase ends are rounded to float64
+        (``pct_start = nextafter(1/3, 1)`` with ``T = 3`` gives :math:`pT - 1 = 0`
+        there and is refused).
     anneal : {"cos", "linear"}
     div_factor : float
         :math:`\mathrm{div} \ge 1`.
@@ -173,6 +181,15 @@ class OneCycle(Schedule):
         self.anneal = check_choice("anneal", anneal, ("cos", "linear"))
         self.div_factor = check_real("div_factor", div_factor, low=1.0)
         self.final_div_factor = check_real("final_div_factor", final_div_factor, low=1.0)
+        # The limits above hold in exact arithmetic; the phase ends are computed in
+        # float64 and must also be strictly increasing there (p*T can round to 1).
+        ends = [0.0] + [e for e, _, _ in self.phases()]
+        if any(b <= a for a, b in zip(ends, ends[1:], strict=False)):
+            raise ValueError(
+                f"pct_start must be in ({1.0 / self.T:g}, {high:g}) with every phase "
+                f"lasting more than zero updates in float64; with T={self.T} "
+                f"pct_start={self.pct_start!r} gives the phase ends {ends[1:]}"
+            )
 
     @property
     def lr_initial(self) -> float:
@@ -204,9 +221,12 @@ class OneCycle(Schedule):
         a = np.array([p[1] for p in phases])[idx]
         b = np.array([p[2] for p in phases])[idx]
         u = (t - starts[idx]) / (ends[idx] - starts[idx])
+        # weights in [0, 1] on both ends (not a + (b - a) u): exact at u = 0 and u = 1,
+        # and no cancellation when one end is many orders of magnitude below the other
         if self.anneal == "cos":
-            return b + (a - b) / 2.0 * (np.cos(np.pi * u) + 1)
-        return (b - a) * u + a
+            w = np.cos(0.5 * np.pi * u) ** 2  # = (1 + cos(pi u)) / 2
+            return a * w + b * np.sin(0.5 * np.pi * u) ** 2
+        return a * (1.0 - u) + b * u
 
     @property
     def bounds(self) -> tuple[float, float]:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_int, check_int_sequence, check_real
-from .base import Schedule
+from .base import Schedule, scaled_power
+
+_TINY = float(np.finfo(np.float64).tiny)
+_LOG_TINY = float(np.log(_TINY))
 
 __all__ = [
     "Constant",
@@ -46,6 +49,9 @@ class Constant(Schedule):
     def _eval(self, t: np.ndarray) -> np.ndarray:
         return np.full(t.shape, self.lr0)
 
+    def _fill(self, out: np.ndarray, flat: np.ndarray | None) -> None:
+        out.fill(self.lr0)  # no steps to look at: skip the chunked evaluation
+
     @property
     def bounds(self) -> tuple[float, float]:
         return (self.lr0, self.lr0)
@@ -79,7 +85,7 @@ class StepDecay(Schedule):
         self.gamma = check_real("gamma", gamma, low=0.0, high=1.0, low_open=True)
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        return self.lr0 * self.gamma ** np.floor_divide(t, self.step_size)
+        return scaled_power(self.lr0, self.gamma, np.floor_divide(t, self.step_size))
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -115,7 +121,7 @@ class MultiStep(Schedule):
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
         passed = np.searchsorted(np.asarray(self.milestones), t, side="right")
-        return self.lr0 * self.gamma**passed
+        return scaled_power(self.lr0, self.gamma, passed)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -161,8 +167,14 @@ class Exponential(Schedule):
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
         if self.gamma is not None:
-            return self.lr0 * self.gamma**t
-        return self.lr0 * np.exp(-self.lam * t)
+            return scaled_power(self.lr0, self.gamma, t)
+        x = -self.lam * t
+        out = self.lr0 * np.exp(x)
+        small = x < _LOG_TINY  # exp(x) alone underflows; lr0 * exp(x) may not
+        if small.any():
+            with np.errstate(under="ignore"):
+                out[small] = np.exp(np.log(self.lr0) + x[small])
+        return out
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -194,7 +206,13 @@ class InverseTime(Schedule):
         self.k = check_real("k", k, low=0.0)
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        return self.lr0 / (1.0 + self.k * t)
+        kt = self.k * t
+        out = self.lr0 / (1.0 + kt)
+        big = np.isinf(kt)  # k t beyond 1.8e308: lr0 / (k t), divided in a safe order
+        if big.any():
+            with np.errstate(under="ignore"):
+                out[big] = self.lr0 / np.asarray(t, dtype=np.float64)[big] / self.k
+        return out
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -238,8 +256,24 @@ class Polynomial(Schedule):
         self.lr_end = check_real("lr_end", lr_end, low=0.0)
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        frac = 1.0 - np.minimum(t, self.T) / self.T
-        return (self.lr0 - self.lr_end) * frac**self.power + self.lr_end
+        q = np.minimum(t, self.T) / self.T
+        frac = 1.0 - q
+        # lr0 p + lr_end (1 - p): two non-negative terms, so no cancellation when one
+        # end is far below the other (the same value as (lr0 - lr_end) p + lr_end)
+        if self.power == 1.0:
+            p, rest = frac, q
+        else:
+            p = frac**self.power
+            rest = 1.0 - p
+            near = p > 0.5  # there 1 - p would lose digits: -expm1(power log1p(-q))
+            if near.any():
+                rest[near] = -np.expm1(self.power * np.log1p(-q[near]))
+        head = self.lr0 * p
+        small = (p < _TINY) & (frac > 0.0)  # frac**p underflows; lr0 * frac**p may not
+        if small.any():
+            with np.errstate(under="ignore"):
+                head[small] = np.exp(np.log(self.lr0) + self.power * np.log(frac[small]))
+        return head + self.lr_end * rest
 
     @property
     def bounds(self) -> tuple[float, float]:

@@ -51,7 +51,8 @@ def _load_digits_arrays() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_seed(name: str, seed: Any) -> int:
-    return check_int(name, seed, low=0)
+    # scikit-learn's random_state (the split) accepts seeds below 2**32 only
+    return check_int(name, seed, low=0, high=2**32 - 1)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ class DigitsProblem:
     Parameters
     ----------
     seed : int
-        Seed of the stratified train/test split (:math:`\ge 0`); the split is a
-        deterministic function of it.
+        Seed of the stratified train/test split, in :math:`[0, 2^{32} - 1]`
+        (scikit-learn's range); the split is a deterministic function of it.
     test_size : float
         Fraction of the 1,797 images held out, in :math:`(0, 1)`.
     l2 : float
@@ -158,14 +159,20 @@ class DigitsProblem:
         Parameters
         ----------
         seed : int
-            :math:`\ge 0`.
+            In :math:`[0, 2^{32} - 1]`.
         scale : float
             Standard deviation, :math:`\ge 0`.
         """
         seed = _check_seed("seed", seed)
         scale = check_real("scale", scale, low=0.0)
         rng = np.random.default_rng([seed, 0])
-        W = scale * rng.standard_normal((self.n_features, self.n_classes))
+        with np.errstate(over="ignore"):
+            W = scale * rng.standard_normal((self.n_features, self.n_classes))
+        if not np.isfinite(W).all():
+            raise ValueError(
+                f"scale={scale!r} makes some weights overflow float64; scale must be far "
+                "below the float64 maximum (a small value such as the default 0.01)"
+            )
         return W, np.zeros(self.n_classes)
 
     def _check_params(self, W: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +184,8 @@ class DigitsProblem:
             )
         if b.shape != (self.n_classes,):
             raise ValueError(f"b must have shape ({self.n_classes},); got {b.shape}")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError("W and b must be finite")
         return W, b
 
     def _check_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +229,14 @@ class DigitsProblem:
         """
         W, b = self._check_params(W, b)
         X, y = self._check_data(X, y)
-        return self._loss_grad(W, b, X, y, self.l2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._loss_grad(W, b, X, y, self.l2)
+        if not (math.isfinite(out[0]) and np.isfinite(out[1]).all() and np.isfinite(out[2]).all()):
+            raise ValueError(
+                "W and b are too large: the logits X @ W + b, the L2 term or the gradient "
+                "exceed the float64 range; use smaller weights"
+            )
+        return out
 
     def accuracy(self, W: Any, b: Any, X: Any = None, y: Any = None) -> float:
         """Fraction of correct predictions; on the held-out split by default."""
@@ -263,7 +279,7 @@ class DigitsProblem:
         batch_size : int
             :math:`\ge 1` (capped at the training-set size).
         seed : int
-            Seeds both the initialisation and the shuffling, :math:`\ge 0`.
+            Seeds both the initialisation and the shuffling, In :math:`[0, 2^{32} - 1]`.
         max_loss : float, optional
             Divergence threshold :math:`> 0` for the mini-batch loss; default
             :math:`25 \log K` (about 58 for 10 classes, 25 times the loss of a uniform
@@ -342,7 +358,7 @@ class DigitsProblem:
         Parameters
         ----------
         seed : int
-            Seeds the initialisation and the stream, :math:`\ge 0`.
+            Seeds the initialisation and the stream, In :math:`[0, 2^{32} - 1]`.
         batch_size : int
             :math:`1 \le B \le n_{\text{train}}`.
         """

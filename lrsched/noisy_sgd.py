@@ -49,7 +49,16 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_choice, check_int, check_real
+from ._validate import (
+    MAX_VALUES,
+    check_choice,
+    check_count,
+    check_e0,
+    check_eigenvalues,
+    check_int,
+    check_real,
+    gib_text,
+)
 from .base import Schedule
 from .compose import lr_values
 
@@ -71,6 +80,7 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 _RECORD_CHOICES = ("loss", "stats")
 _NOISE_BLOCK = 1 << 20  # noise values drawn per call to the generator
 _MAX_SCALE = 1e290  # largest loss / squared gradient allowed by the overflow guard
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
 # ---------------------------------------------------------------------------
@@ -164,39 +174,6 @@ def _check_optimizer(optimizer: Any, momentum: Any, betas: Any, eps: Any) -> tup
     return optimizer, mu, b1, b2, eps
 
 
-def _check_eigenvalues(eigenvalues: Any, name: str = "eigenvalues") -> np.ndarray:
-    if isinstance(eigenvalues, (str, bytes)):
-        raise TypeError(f"{name} must be a 1-D array of positive reals; got str")
-    lam = np.asarray(eigenvalues)
-    if lam.dtype == bool or lam.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a 1-D array of positive reals; got dtype {lam.dtype}")
-    lam = np.atleast_1d(lam.astype(np.float64))
-    if lam.ndim != 1 or lam.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {lam.shape}")
-    if not np.all(np.isfinite(lam)) or np.any(lam <= 0):
-        raise ValueError(f"{name} must all be finite and in (0, inf); got {lam.tolist()}")
-    return lam
-
-
-def _check_e0(e0: Any, d: int) -> np.ndarray:
-    if isinstance(e0, (str, bytes)):
-        raise TypeError("e0 must be a real or a 1-D array of reals; got str")
-    arr = np.asarray(e0)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise TypeError(f"e0 must be a real or a 1-D array of reals; got dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    if arr.ndim == 0:
-        arr = np.full(d, float(arr))
-    if arr.shape != (d,):
-        raise ValueError(
-            f"e0 must be a scalar or have one entry per eigenvalue, shape ({d},); "
-            f"got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"e0 must be finite; got {arr.tolist()}")
-    return arr
-
-
 def stability_limit(eigenvalues: Any, halved: bool = True) -> float:
     r"""Largest constant step size for which plain gradient descent is stable.
 
@@ -223,11 +200,19 @@ def stability_limit(eigenvalues: Any, halved: bool = True) -> float:
     Returns
     -------
     float
-        The (exclusive) upper bound on :math:`\alpha`.
+        The (exclusive) upper bound on :math:`\alpha`. The largest eigenvalue
+        must be at least ``2 / 1.8e308`` (``1 / 1.8e308`` un-halved) for it to be finite.
     """
-    lam = _check_eigenvalues(eigenvalues)
+    lam = check_eigenvalues(eigenvalues)
     halved = _check_bool("halved", halved)
-    return (2.0 if halved else 1.0) / float(lam.max())
+    top = 2.0 if halved else 1.0
+    lam_max = float(lam.max())
+    if lam_max < top / _FLOAT_MAX:
+        raise ValueError(
+            f"eigenvalues: the largest must be at least {top / _FLOAT_MAX:g} for the limit "
+            f"{top:g}/max(eigenvalues) to be a finite float64; got {lam_max!r}"
+        )
+    return top / lam_max
 
 
 # ---------------------------------------------------------------------------
@@ -348,9 +333,21 @@ def _divergence_radius(start: float, sigma: float, lam: np.ndarray) -> float:
             "the problem is too large for float64: with the initial error "
             f"{start:g}, sigma={sigma:g} and curvature(s) up to {float(lam.max()):g}, a frozen "
             f"diverged run (|error| = {R:g}) would overflow; rescale theta0/c (e0), sigma "
-            "or the curvature"
+            "or the curvature (curvature, eigenvalues)"
         )
     return R
+
+
+def _check_sizes(T: int, n: int, K: int, d: int, keep: tuple[bool, bool]) -> None:
+    """Refuse runs whose state or records would exceed ``MAX_VALUES`` float64 values."""
+    state = n * K * d
+    rows = (T + 1) * n * K * (int(keep[0]) + (d if keep[1] else 0))
+    if state > MAX_VALUES or rows > MAX_VALUES:
+        raise ValueError(
+            f"T={T} updates x n_seeds={n} x {K} schedule(s) x {d} direction(s) need "
+            f"{gib_text(8 * max(state, rows))} of float64 (at most MAX_VALUES = {MAX_VALUES} "
+            "values); lower n_seeds or T, or record less (record='stats' or False)"
+        )
 
 
 def _freeze_new(u, dead, frozen, diverged_at, R, step):
@@ -385,6 +382,7 @@ def _engine(
 ) -> dict[str, Any]:
     T, K = lr.shape
     d = lam.shape[0]
+    _check_sizes(T, n, K, d, (keep_loss, keep_u))
     R = _divergence_radius(float(np.max(np.abs(e0))), sigma, lam)
     half_lam = 0.5 * lam
     one_d = d == 1
@@ -576,8 +574,8 @@ def simulate_quadratic(
     >>> res.loss.shape, res.lr.shape
     ((101, 4, 1), (100, 1))
     """
-    T = check_int("T", T, low=1)
-    n_seeds = check_int("n_seeds", n_seeds, low=1)
+    T = check_count("T", T, low=1)
+    n_seeds = check_count("n_seeds", n_seeds, low=1)
     c = check_real("c", c)
     theta0 = check_real("theta0", theta0)
     sigma = check_real("sigma", sigma, low=0.0)
@@ -688,10 +686,10 @@ def simulate_quadratic_nd(
     -------
     SimResultND
     """
-    lam = _check_eigenvalues(eigenvalues)
-    T = check_int("T", T, low=1)
-    n_seeds = check_int("n_seeds", n_seeds, low=1)
-    e0 = _check_e0(e0, lam.size)
+    lam = check_eigenvalues(eigenvalues)
+    T = check_count("T", T, low=1)
+    n_seeds = check_count("n_seeds", n_seeds, low=1)
+    e0 = check_e0(e0, lam.size)
     sigma = check_real("sigma", sigma, low=0.0)
     seed = check_int("seed", seed, low=0)
     optimizer, mu, b1, b2, eps = _check_optimizer(optimizer, momentum, betas, eps)
@@ -780,7 +778,7 @@ def seed_chapter_run(
         :math:`(\theta - c)^2` (curvature 2); divergence handling as in
         :func:`simulate_quadratic` (it never triggers for the chapter's schedules).
     """
-    T = check_int("T", T, low=1)
+    T = check_count("T", T, low=1)
     c = check_real("c", c)
     sigma = check_real("sigma", sigma, low=0.0)
     theta0 = check_real("theta0", theta0)

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validate import check_callable, check_choice, check_int, check_real
+from ._validate import as_array, check_callable, check_choice, check_count, check_int, check_real
 
 __all__ = [
     "lr_sweep",
@@ -46,7 +46,7 @@ def _as_float_array(name: str, value: Any, *, min_len: int = 1) -> np.ndarray:
     """Return ``value`` as a finite 1-D ``float64`` array, or raise naming ``name``."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a 1-D array of real numbers; got {type(value).__name__}")
-    arr = np.asarray(value)
+    arr = as_array(name, value, "a 1-D array of real numbers")
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -111,7 +111,8 @@ def lr_sweep(lr_min: float, lr_max: float, n: int, mode: str = "exp") -> np.ndar
     Raises
     ------
     ValueError
-        If a bound is not finite or not positive, ``lr_min >= lr_max``, or ``n < 2``.
+        If a bound is not finite or not positive, ``lr_min >= lr_max``, ``n < 2``
+        or ``n > MAX_VALUES``, or the ``n`` rates would not be distinct in float64.
     """
     lr_min = check_real("lr_min", lr_min, low=0.0, low_open=True)
     lr_max = check_real("lr_max", lr_max, low=0.0, low_open=True)
@@ -120,14 +121,24 @@ def lr_sweep(lr_min: float, lr_max: float, n: int, mode: str = "exp") -> np.ndar
             f"lr_min must be smaller than lr_max, in (0, lr_max); got lr_min={lr_min!r}, "
             f"lr_max={lr_max!r}"
         )
-    n = check_int("n", n, low=2)
+    n = check_count("n", n, low=2)
     mode = check_choice("mode", mode, ("exp", "linear"))
     u = np.arange(n, dtype=np.float64) / (n - 1)
     if mode == "exp":
-        out = lr_min * (lr_max / lr_min) ** u
+        ratio = lr_max / lr_min
+        if math.isfinite(ratio):
+            out = lr_min * ratio**u
+        else:  # lr_max / lr_min beyond 1.8e308: the same grid through logarithms
+            lo = math.log(lr_min)
+            out = np.exp(lo + u * (math.log(lr_max) - lo))
     else:
         out = lr_min + u * (lr_max - lr_min)
     out[0], out[-1] = lr_min, lr_max
+    if n > 2 and not bool(np.all(out[1:] > out[:-1])):
+        raise ValueError(
+            f"n={n} rates do not fit between lr_min={lr_min!r} and lr_max={lr_max!r} "
+            "in float64 (neighbouring rates coincide); use a smaller n or a wider range"
+        )
     return out
 
 
@@ -163,7 +174,16 @@ def suggest_steepest(lrs: Any, losses: Any) -> float:
     float
     """
     lr, lo = _check_curve(lrs, losses)
-    g = np.gradient(lo, np.log10(lr))
+    x = np.log10(lr)
+    if np.any(np.diff(x) <= 0):
+        raise ValueError(
+            "lrs must be strictly increasing also in log10 (neighbouring rates closer "
+            "than float64 resolves after the logarithm); got too close a pair"
+        )
+    scale = float(np.max(np.abs(lo)))
+    if scale > 1.0:  # argmin is unchanged by a positive scale; differences cannot overflow
+        lo = lo / scale
+    g = np.gradient(lo, x)
     return float(lr[int(np.argmin(g))])
 
 
@@ -504,7 +524,7 @@ def one_step_losses(alphas: Any, *, c: float = 3.0, theta0: float = 0.0) -> Any:
     if scalar:
         a = np.asarray(check_real("alphas", alphas, low=0.0), dtype=np.float64)
     else:
-        arr = np.asarray(alphas)
+        arr = as_array("alphas", alphas, "a real number or an array of them")
         if arr.dtype == bool or not (
             np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
         ):
@@ -517,7 +537,18 @@ def one_step_losses(alphas: Any, *, c: float = 3.0, theta0: float = 0.0) -> Any:
             raise ValueError("alphas must be finite, in [0, inf)")
         if a.size and a.min() < 0:
             raise ValueError(f"alphas must be in [0, inf); got minimum {a.min()!r}")
-    out = (theta0 - c) ** 2 * (1.0 - 2.0 * a) ** 2
+    e0 = theta0 - c
+    if not math.isfinite(e0):
+        raise ValueError(f"theta0 - c must be a finite float64; got theta0={theta0!r}, c={c!r}")
+    with np.errstate(over="ignore"):
+        e1 = e0 * (1.0 - 2.0 * a)  # theta_1 - c
+        out = e1 * e1
+    if not np.all(np.isfinite(out)):
+        worst = float(np.max(a))
+        raise ValueError(
+            f"the loss after one step exceeds the float64 maximum for alphas up to "
+            f"{worst!r} with theta0={theta0!r}, c={c!r}; use smaller alphas or |theta0 - c|"
+        )
     return float(out) if scalar else out
 
 

@@ -38,7 +38,15 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_steps, check_callable, check_choice, check_int, check_real
+from ._validate import (
+    MAX_STEP,
+    as_array,
+    as_steps,
+    check_callable,
+    check_choice,
+    check_int,
+    check_real,
+)
 from .base import Schedule
 from .compose import evaluate_lr
 
@@ -149,8 +157,13 @@ class SklearnOptimal(Schedule):
         self.t0 = float(1.0 / (self.eta_first * self.alpha))
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
-        s = t + 1.0  # scikit-learn's sample counter
-        return 1.0 / (self.alpha * (self.t0 + s - 1))
+        # 1 / (alpha (t0 + s - 1)) with s - 1 = t: adding t (not s, then subtracting 1)
+        # keeps t0 alive when it is far below 1 (alpha > 1)
+        x = self.t0 + np.asarray(t, dtype=np.float64)
+        with np.errstate(over="ignore", under="ignore"):
+            if self.alpha >= 1.0:  # alpha * x could overflow; 1 / alpha cannot
+                return (1.0 / self.alpha) / x
+            return 1.0 / (self.alpha * x)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -339,8 +352,10 @@ class SGDRegressorResult:
     converged : bool
         Stopped by the plateau rule before ``epochs``.
     diverged : bool
-        A weight or the intercept became non-finite (scikit-learn raises
-        ``ValueError`` there); training stopped at the end of that epoch.
+        A weight, the intercept or the epoch's loss overflowed (scikit-learn
+        raises ``ValueError`` there); training stopped at the end of that epoch and
+        ``coef_`` / ``intercept_`` are those from the start of it (the last finite
+        ones), so every returned number is finite.
     n_clipped : int
         Updates whose loss derivative was clipped to :math:`\\pm 10^{12}`.
     """
@@ -357,7 +372,7 @@ class SGDRegressorResult:
 
 
 def _as_matrix(name: str, value: Any, ndim: int) -> np.ndarray:
-    arr = np.asarray(value)
+    arr = as_array(name, value, "a real-valued array")
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -434,8 +449,10 @@ def sgd_regressor_numpy(
         Initial weights (default zeros).
     intercept_init : float
     t_start : float
-        Initial sample counter :math:`\ge 1` (``t_`` of a previous ``partial_fit``;
-        ``fit`` always restarts at 1, even with ``warm_start=True``).
+        Initial sample counter in :math:`[1, 2^{53}]` (``t_`` of a previous
+        ``partial_fit``; ``fit`` always restarts at 1, even with ``warm_start=True``;
+        beyond :math:`2^{53}` a float64 counter no longer counts). The last update
+        index ``t_start - 1 + epochs * n`` must be at most ``MAX_STEP``.
     rule : {"auto", "objective", "loss"}
         Plateau criterion (see :class:`SklearnAdaptive`); ``"auto"`` follows the
         installed scikit-learn.
@@ -469,7 +486,7 @@ def sgd_regressor_numpy(
     if not isinstance(fit_intercept, (bool, np.bool_)):
         raise TypeError(f"fit_intercept must be True or False; got {fit_intercept!r}")
     intercept = check_real("intercept_init", intercept_init)
-    t_start = check_real("t_start", t_start, low=1.0)
+    t_start = check_real("t_start", t_start, low=1.0, high=2.0**53)
     rule = _resolve_rule(rule)
     if coef_init is None:
         w = np.zeros(d)
@@ -493,6 +510,11 @@ def sgd_regressor_numpy(
             else sklearn_schedule(lr_name, eta0=eta0, power_t=power_t, alpha=alpha)
         )
 
+    if t_start - 1.0 + epochs * n > MAX_STEP:
+        raise ValueError(
+            f"epochs * len(X) + t_start - 1 must be at most {MAX_STEP} (the last update "
+            f"index); got epochs={epochs}, len(X)={n}, t_start={t_start!r}"
+        )
     decay = penalty == "l2"
     eta = eta0
     best, count = math.inf, 0
@@ -505,6 +527,7 @@ def sgd_regressor_numpy(
     rows = [Xa[i] for i in range(n)]
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
+            w_start, b_start = w.copy(), intercept
             n_iter += 1
             if adaptive:
                 epoch_etas = np.full(n, eta)
@@ -536,10 +559,12 @@ def sgd_regressor_numpy(
                         intercept += update
                 s += 1.0
             etas.append(epoch_etas)
-            if not (math.isfinite(intercept) and np.all(np.isfinite(w))):
-                diverged = True
-                break
             value = sumloss if rule == "loss" else objective / n
+            if not (math.isfinite(intercept) and np.all(np.isfinite(w)) and math.isfinite(value)):
+                # scikit-learn raises here; keep the last finite weights and flag it
+                diverged = True
+                w, intercept = w_start, b_start
+                break
             values.append(value)
             stop, eta, best, count = _plateau_step(
                 value,

@@ -22,19 +22,25 @@ then :math:`\mathbb E J = \tfrac12\sum_i \lambda_i v_{i,t}`.
 
 The step convention is the simulator's: update ``t = 0, ..., T-1`` uses
 ``schedule(t)`` and row ``k`` of every returned array is the value after ``k``
-updates. Values that exceed the floating-point range (an unstable schedule run
-long enough) come back as ``inf``, never NaN.
+updates.
+
+Every result is finite. Parameters whose starting loss already exceeds the
+float64 range are refused with a ``ValueError`` that names them; a loss that
+overflows later (an unstable schedule run long enough) raises a ``ValueError``
+naming the update, unless ``overflow="inf"`` asks for ``inf`` from that update on
+(never NaN), which is what plots of a divergence want.
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validate import check_int, check_real
+from ._validate import check_choice, check_count, check_e0, check_eigenvalues, check_real
 from .compose import lr_values
-from .noisy_sgd import _check_e0, _check_eigenvalues
 
 __all__ = [
     "LossParts",
@@ -66,8 +72,39 @@ class LossParts(NamedTuple):
         return self.bias + self.variance
 
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+_OVERFLOW = ("raise", "inf")
+
+
 def _schedule(schedule: Any, T: int) -> np.ndarray:
     return lr_values(schedule, T, "schedule")
+
+
+def _exact_float(x: Fraction, what: str) -> float:
+    """``float(x)``, or a ValueError saying ``what`` exceeds float64."""
+    if abs(x) > _FLOAT_MAX:
+        exponent = math.log10(abs(x.numerator)) - math.log10(x.denominator)
+        raise ValueError(
+            f"{what} is about 1e{exponent:.0f}, beyond the float64 maximum {_FLOAT_MAX:g}"
+        )
+    return float(x)
+
+
+def _round_or_inf(x: Fraction) -> float:
+    return float(x) if x <= _FLOAT_MAX else math.inf
+
+
+def _finite_or_raise(out: np.ndarray, overflow: str, names: str) -> np.ndarray:
+    """Apply the ``overflow`` policy to a curve indexed by the number of updates."""
+    bad = ~np.isfinite(out)
+    if overflow == "raise" and bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"the expected loss exceeds the float64 maximum {_FLOAT_MAX:g} after {k} "
+            f"updates: the schedule is unstable for these parameters ({names}) or they "
+            'are too large; shorten T, lower the rates, or pass overflow="inf"'
+        )
+    return out
 
 
 def _recursion(
@@ -82,7 +119,6 @@ def _recursion(
     total[0] = start
     bias[0] = start
     var[0] = 0.0
-    s2 = sigma * sigma
     if d == 1:  # one direction: the same IEEE operations on Python floats, ~20x faster
         lam1, m1 = float(lam[0]), float(start[0])
         b1, w1 = m1, 0.0
@@ -90,11 +126,14 @@ def _recursion(
         for a in alphas.tolist():
             f = 1.0 - lam1 * a
             f2 = f * f
-            noise = a * a * s2
+            an = a * sigma
+            noise = an * an  # (a sigma)^2: no 0 * inf when sigma^2 alone would overflow
             if f2 == 0.0:  # the step resets the mode exactly: 0 * inf must be 0, not NaN
                 m1, b1, w1 = noise, 0.0, noise
-            else:
-                m1, b1, w1 = f2 * m1 + noise, f2 * b1, f2 * w1 + noise
+            else:  # a zero moment stays zero whatever the factor (inf * 0 must be 0)
+                m1 = (f2 * m1 if m1 else 0.0) + noise
+                b1 = f2 * b1 if b1 else 0.0
+                w1 = (f2 * w1 if w1 else 0.0) + noise
             tot1.append(m1)
             bias1.append(b1)
             var1.append(w1)
@@ -105,22 +144,36 @@ def _recursion(
         for t in range(T):
             a = alphas[t]
             f2 = (1.0 - lam * a) ** 2
-            kill = f2 == 0.0  # the step resets the mode exactly: 0 * inf must be 0, not NaN
-            noise = a * a * s2
-            m = np.where(kill, 0.0, f2 * m) + noise
-            b = np.where(kill, 0.0, f2 * b)
-            w = np.where(kill, 0.0, f2 * w) + noise
+            # the step resets the mode exactly (0 * inf must be 0, not NaN), and a
+            # zero moment stays zero whatever the factor (inf * 0 must be 0 too)
+            an = a * sigma
+            noise = an * an
+            m = np.where((f2 == 0.0) | (m == 0.0), 0.0, f2 * m) + noise
+            b = np.where((f2 == 0.0) | (b == 0.0), 0.0, f2 * b)
+            w = np.where((f2 == 0.0) | (w == 0.0), 0.0, f2 * w) + noise
             total[t + 1], bias[t + 1], var[t + 1] = m, b, w
     return total, bias, var
 
 
 def _check_1d(T: Any, c: Any, theta0: Any, sigma: Any, curvature: Any):
-    T = check_int("T", T, low=1)
+    T = check_count("T", T, low=1)
     c = check_real("c", c)
     theta0 = check_real("theta0", theta0)
     sigma = check_real("sigma", sigma, low=0.0)
     curvature = check_real("curvature", curvature, low=0.0, low_open=True)
     return T, c, theta0, sigma, curvature
+
+
+def _start_moment(theta0: float, c: float, curvature: float) -> float:
+    """:math:`m_0 = (\theta_0 - c)^2`, refused if it or the loss it gives is not a float64."""
+    e = Fraction(theta0) - Fraction(c)
+    what = "the initial loss curvature/2 * (theta0 - c)**2 from theta0, c and curvature"
+    _exact_float(Fraction(curvature) / 2 * e * e, what)
+    return _exact_float(e * e, "(theta0 - c)**2 from theta0 and c")
+
+
+def _check_overflow(overflow: Any) -> str:
+    return check_choice("overflow", overflow, _OVERFLOW)
 
 
 def expected_loss(
@@ -131,6 +184,7 @@ def expected_loss(
     theta0: float = 0.0,
     sigma: float = 0.3,
     curvature: float = 2.0,
+    overflow: str = "raise",
 ) -> np.ndarray:
     r"""Exact :math:`\mathbb E[J(\theta_k)]`, ``k = 0..T``, of noisy SGD on the 1-D quadratic.
 
@@ -148,11 +202,18 @@ def expected_loss(
     sigma : float
         Gradient-noise standard deviation, ``>= 0``.
     curvature : float
-        :math:`\lambda > 0` (``2`` gives :math:`J = (\theta - c)^2`).
+        :math:`\lambda > 0` (``2`` gives :math:`J = (\theta - c)^2`). The initial
+        loss :math:`\tfrac{\lambda}{2}(\theta_0 - c)^2` must not exceed the float64
+        maximum (about 1.8e308).
+    overflow : {"raise", "inf"}
+        What to do when the loss exceeds float64 later on (an unstable schedule):
+        raise a ``ValueError`` naming the update (default), or return ``inf`` from
+        there on (never NaN).
 
     Returns
     -------
     ndarray, shape (T+1,)
+        Finite unless ``overflow="inf"``.
 
     Examples
     --------
@@ -161,10 +222,14 @@ def expected_loss(
     0.009642857
     """
     T, c, theta0, sigma, curvature = _check_1d(T, c, theta0, sigma, curvature)
+    overflow = _check_overflow(overflow)
+    m0 = _start_moment(theta0, c, curvature)
     alphas = _schedule(schedule, T)
     lam = np.array([curvature])
-    total, _, _ = _recursion(alphas, lam, np.array([(theta0 - c) ** 2]), sigma)
-    return 0.5 * curvature * total[:, 0]
+    total, _, _ = _recursion(alphas, lam, np.array([m0]), sigma)
+    with np.errstate(over="ignore"):
+        out = 0.5 * curvature * total[:, 0]
+    return _finite_or_raise(out, overflow, "schedule, sigma, curvature, theta0, c")
 
 
 def expected_loss_parts(
@@ -175,6 +240,7 @@ def expected_loss_parts(
     theta0: float = 0.0,
     sigma: float = 0.3,
     curvature: float = 2.0,
+    overflow: str = "raise",
 ) -> LossParts:
     r"""The bias and variance parts of :func:`expected_loss`.
 
@@ -182,7 +248,7 @@ def expected_loss_parts(
               \text{variance}_k = \tfrac{\lambda}{2}\sigma^2 \sum_{s<k} \alpha_s^2
               \prod_{s<t<k} (1-\lambda\alpha_t)^2 .
 
-    Parameters are those of :func:`expected_loss`.
+    Parameters are those of :func:`expected_loss` (``overflow`` applies to their sum).
 
     Returns
     -------
@@ -190,23 +256,47 @@ def expected_loss_parts(
         ``(bias, variance)``, each of shape ``(T+1,)``; ``.total`` is their sum.
     """
     T, c, theta0, sigma, curvature = _check_1d(T, c, theta0, sigma, curvature)
+    overflow = _check_overflow(overflow)
+    m0 = _start_moment(theta0, c, curvature)
     alphas = _schedule(schedule, T)
     lam = np.array([curvature])
-    _, bias, var = _recursion(alphas, lam, np.array([(theta0 - c) ** 2]), sigma)
-    return LossParts(0.5 * curvature * bias[:, 0], 0.5 * curvature * var[:, 0])
+    total, bias, var = _recursion(alphas, lam, np.array([m0]), sigma)
+    names = "schedule, sigma, curvature, theta0, c"
+    with np.errstate(over="ignore"):
+        _finite_or_raise(0.5 * curvature * total[:, 0], overflow, names)
+        return LossParts(0.5 * curvature * bias[:, 0], 0.5 * curvature * var[:, 0])
 
 
-def _nd(schedule: Any, eigenvalues: Any, e0: Any, T: Any, sigma: Any):
-    lam = _check_eigenvalues(eigenvalues)
-    e0 = _check_e0(e0, lam.size)
-    T = check_int("T", T, low=1)
+def _nd(schedule: Any, eigenvalues: Any, e0: Any, T: Any, sigma: Any, overflow: Any):
+    lam = check_eigenvalues(eigenvalues)
+    e0 = check_e0(e0, lam.size)
+    T = check_count("T", T, low=1)
     sigma = check_real("sigma", sigma, low=0.0)
+    overflow = _check_overflow(overflow)
+    with np.errstate(over="ignore"):
+        start_m = e0 * e0
+        start = math.fsum((0.5 * lam * e0 * e0).tolist())
+    if not (np.isfinite(start_m).all() and math.isfinite(start)):
+        raise ValueError(
+            "e0 and eigenvalues: the initial loss sum(eigenvalues/2 * e0**2) (or an e0**2) "
+            f"exceeds the float64 maximum {_FLOAT_MAX:g}; rescale e0"
+        )
     alphas = _schedule(schedule, T)
-    return lam, _recursion(alphas[:, None], lam, e0 * e0, sigma)
+    total, bias, var = _recursion(alphas[:, None], lam, start_m, sigma)
+    with np.errstate(over="ignore", invalid="ignore"):
+        curve = 0.5 * (np.where(total == 0.0, 0.0, total) @ lam)
+    _finite_or_raise(curve, overflow, "schedule, eigenvalues, e0, sigma")
+    return lam, curve, bias, var
 
 
 def expected_loss_nd(
-    schedule: Any, *, eigenvalues: Any, e0: Any, T: int, sigma: float = 0.3
+    schedule: Any,
+    *,
+    eigenvalues: Any,
+    e0: Any,
+    T: int,
+    sigma: float = 0.3,
+    overflow: str = "raise",
 ) -> np.ndarray:
     r"""Exact expected loss of noisy SGD on :math:`J(u) = \tfrac12\sum_i\lambda_i u_i^2`.
 
@@ -228,17 +318,26 @@ def expected_loss_nd(
         Number of updates, ``>= 1``.
     sigma : float
         Noise standard deviation per direction, ``>= 0``.
+    overflow : {"raise", "inf"}
+        As in :func:`expected_loss`; the initial loss must be below the float64
+        maximum.
 
     Returns
     -------
     ndarray, shape (T+1,)
     """
-    lam, (total, _, _) = _nd(schedule, eigenvalues, e0, T, sigma)
-    return 0.5 * (total @ lam)
+    _, curve, _, _ = _nd(schedule, eigenvalues, e0, T, sigma, overflow)
+    return curve
 
 
 def expected_loss_nd_parts(
-    schedule: Any, *, eigenvalues: Any, e0: Any, T: int, sigma: float = 0.3
+    schedule: Any,
+    *,
+    eigenvalues: Any,
+    e0: Any,
+    T: int,
+    sigma: float = 0.3,
+    overflow: str = "raise",
 ) -> LossParts:
     r"""Bias and variance parts of :func:`expected_loss_nd`, summed over directions.
 
@@ -248,8 +347,9 @@ def expected_loss_nd_parts(
         :math:`\tfrac12\sum_i\lambda_i(\mathbb E u_{i,t})^2` and
         :math:`\tfrac12\sum_i\lambda_i\operatorname{Var}u_{i,t}`, each ``(T+1,)``.
     """
-    lam, (_, bias, var) = _nd(schedule, eigenvalues, e0, T, sigma)
-    return LossParts(0.5 * (bias @ lam), 0.5 * (var @ lam))
+    lam, _, bias, var = _nd(schedule, eigenvalues, e0, T, sigma, overflow)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return LossParts(0.5 * (bias @ lam), 0.5 * (var @ lam))
 
 
 def noise_floor(alpha: float, *, sigma: float = 0.3, curvature: float = 2.0) -> float:
@@ -268,7 +368,7 @@ def noise_floor(alpha: float, *, sigma: float = 0.3, curvature: float = 2.0) -> 
     Parameters
     ----------
     alpha : float
-        Step size, in :math:`(0, 2/\lambda)`.
+        Step size, in :math:`(0, 2/\lambda)` (checked in exact arithmetic).
     sigma : float
         Gradient-noise standard deviation, ``>= 0``.
     curvature : float
@@ -277,11 +377,24 @@ def noise_floor(alpha: float, *, sigma: float = 0.3, curvature: float = 2.0) -> 
     Returns
     -------
     float
+        Computed exactly (rational arithmetic) and rounded once; a floor beyond
+        the float64 maximum (a huge ``sigma``, or ``alpha`` within rounding of the
+        limit) raises ``ValueError`` naming the parameters.
     """
     sigma = check_real("sigma", sigma, low=0.0)
     curvature = check_real("curvature", curvature, low=0.0, low_open=True)
-    alpha = check_real("alpha", alpha, low=0.0, high=2.0 / curvature, low_open=True, high_open=True)
-    return alpha * sigma * sigma / (2.0 * (2.0 - alpha * curvature))
+    alpha = check_real("alpha", alpha, low=0.0, low_open=True)
+    a, lam = Fraction(alpha), Fraction(curvature)
+    if a * lam >= 2:  # exact: 2 / curvature itself may round either way
+        raise ValueError(
+            f"alpha must be in (0, 2/curvature) = (0, {2.0 / curvature:g}) for a noise "
+            f"floor to exist; got alpha={alpha!r} with curvature={curvature!r}"
+        )
+    floor = a * Fraction(sigma) ** 2 / (2 * (2 - a * lam))
+    return _exact_float(
+        floor,
+        "the noise floor alpha*sigma**2/(2(2 - alpha*curvature)) from alpha, sigma and curvature",
+    )
 
 
 def noise_floor_nd(alpha: float, *, eigenvalues: Any, sigma: float = 0.3) -> float:
@@ -306,12 +419,24 @@ def noise_floor_nd(alpha: float, *, eigenvalues: Any, sigma: float = 0.3) -> flo
     -------
     float
     """
-    lam = _check_eigenvalues(eigenvalues)
+    lam = check_eigenvalues(eigenvalues)
     sigma = check_real("sigma", sigma, low=0.0)
-    alpha = check_real(
-        "alpha", alpha, low=0.0, high=2.0 / float(lam.max()), low_open=True, high_open=True
-    )
-    return float(np.sum(alpha * sigma * sigma / (2.0 * (2.0 - alpha * lam))))
+    alpha = check_real("alpha", alpha, low=0.0, low_open=True)
+    lam_max = float(lam.max())
+    if Fraction(alpha) * Fraction(lam_max) >= 2:
+        raise ValueError(
+            f"alpha must be in (0, 2/max(eigenvalues)) = (0, {2.0 / lam_max:g}); "
+            f"got alpha={alpha!r}"
+        )
+    with np.errstate(over="ignore"):
+        per_mode = alpha / (2.0 * (2.0 - alpha * lam)) * sigma * sigma
+        floor = float(math.fsum(per_mode.tolist()))
+    if not math.isfinite(floor):
+        raise ValueError(
+            f"the noise floor from alpha={alpha!r}, sigma={sigma!r} and the eigenvalues "
+            f"exceeds the float64 maximum {_FLOAT_MAX:g}; lower sigma or alpha"
+        )
+    return floor
 
 
 def optimal_schedule(
@@ -357,11 +482,26 @@ def optimal_schedule(
         :math:`\alpha_0, \dots, \alpha_{T-1}`; a valid schedule argument.
     """
     T, c, theta0, sigma, curvature = _check_1d(T, c, theta0, sigma, curvature)
-    m0 = (theta0 - c) ** 2
-    if m0 == 0.0:
+    e = Fraction(theta0) - Fraction(c)
+    if e == 0:
         return np.zeros(T)
-    t = np.arange(T, dtype=np.float64)
-    return 1.0 / (curvature * (t + 1.0) + sigma * sigma / (curvature * m0))
+    lam = Fraction(curvature)
+    # alpha_t = 1 / (lam (t + 1) + B) with B = sigma^2 / (lam m0), computed exactly and
+    # rounded once; for lam >= 1 as (1/lam) / ((t + 1) + B/lam), which cannot overflow
+    B = Fraction(sigma) ** 2 / (lam * e * e)
+    big = lam >= 1
+    B_f = _round_or_inf(B / lam if big else B)
+    if math.isinf(B_f):  # B > 1.8e308 dwarfs lam (t + 1) <= lam * 2**28: alpha_t = 1/B
+        return np.full(T, float(1 / B))
+    t1 = np.arange(1, T + 1, dtype=np.float64)
+    with np.errstate(under="ignore", over="ignore"):
+        alphas = (1.0 / curvature) / (t1 + B_f) if big else 1.0 / (curvature * t1 + B_f)
+    if not np.isfinite(alphas[0]):
+        raise ValueError(
+            f"the optimal first step exceeds the float64 maximum for curvature={curvature!r}, "
+            f"sigma={sigma!r}, theta0={theta0!r}, c={c!r}; rescale the problem"
+        )
+    return alphas
 
 
 def optimal_expected_loss(
@@ -394,7 +534,9 @@ def optimal_expected_loss(
     float
     """
     T, c, theta0, sigma, curvature = _check_1d(T, c, theta0, sigma, curvature)
-    m0 = (theta0 - c) ** 2
-    if m0 == 0.0 or sigma == 0.0:
+    e = Fraction(theta0) - Fraction(c)
+    if e == 0 or sigma == 0.0:
         return 0.0
-    return 0.5 * curvature / (1.0 / m0 + T * curvature * curvature / (sigma * sigma))
+    lam, s = Fraction(curvature), Fraction(sigma)
+    best = lam / 2 / (1 / (e * e) + T * lam * lam / (s * s))
+    return _exact_float(best, "the optimal expected loss from sigma, theta0, c and curvature")

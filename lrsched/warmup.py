@@ -77,8 +77,8 @@ class Warmup(Schedule):
         out = np.empty(t.shape, dtype=np.float64)
         for k, part in split_at(t, np.array([0, self.t_warm])):
             if k == 0:
-                ramp = (t[part] + offset) / self.t_warm
-                out[part] = self.start_lr + (self.peak - self.start_lr) * ramp
+                ramp = (t[part] + offset) / self.t_warm  # in [0, 1]: two non-negative terms
+                out[part] = self.start_lr * (1.0 - ramp) + self.peak * ramp
             else:
                 out[part] = self.schedule._eval(t[part] - self.t_warm)
         return out
@@ -161,11 +161,21 @@ class InverseSqrt(Schedule):
 
     @classmethod
     def noam(cls, d_model: int, t_warm: int = 4000, scale: float = 1.0) -> InverseSqrt:
-        r"""The Transformer schedule: peak :math:`s\,(d_{\mathrm{model}}\,t_w)^{-1/2}`."""
+        r"""The Transformer schedule: peak :math:`s\,(d_{\mathrm{model}}\,t_w)^{-1/2}`.
+
+        The peak must be a positive float64: a ``scale`` so small that it underflows
+        to 0 is refused with a ``ValueError`` naming ``scale``, ``d_model`` and ``t_warm``.
+        """
         d_model = check_int("d_model", d_model, low=1)
         t_warm = check_int("t_warm", t_warm, low=1)
         scale = check_real("scale", scale, low=0.0, low_open=True)
-        return cls(scale * (d_model * t_warm) ** -0.5, t_warm)
+        peak = scale * (d_model * t_warm) ** -0.5
+        if peak == 0.0:
+            raise ValueError(
+                f"scale * (d_model * t_warm) ** -0.5 underflows to 0 with scale={scale!r}, "
+                f"d_model={d_model}, t_warm={t_warm}; the peak must be a positive float64"
+            )
+        return cls(peak, t_warm)
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
         n = t + 1.0

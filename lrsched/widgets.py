@@ -1384,7 +1384,9 @@ def draw_noisy_sgd(
         curvature=_CURVATURE,
         record="loss",
     )
-    exact_full = expected_loss(sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE)
+    exact_full = expected_loss(
+        sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE, overflow="inf"
+    )
     loss = res.loss[:, :, 0]
     lr = res.lr[:, 0]
     mean = res.loss_mean[:, 0]
@@ -1921,7 +1923,9 @@ def draw_cycle(
         curvature=_CURVATURE,
         record="stats",
     )
-    exact_full = expected_loss(sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE)
+    exact_full = expected_loss(
+        sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE, overflow="inf"
+    )
     exact = _finite_prefix(exact_full)
     if exact.size < exact_full.size:
         notes.append(f"the exact expectation overflows after {exact.size - 1} updates")

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
+from lrsched.cosine import Cosine
 from lrsched.noisy_sgd import (
     DIVERGENCE_FACTOR,
     SimResult,
@@ -122,9 +123,8 @@ def test_seed_chapter_run_leaves_global_rng_alone(restore_global_rng):
 
 
 def test_seed_chapter_run_with_lrsched_schedules(restore_global_rng):
-    cosine = pytest.importorskip("lrsched.cosine")
     ref_loss, _ = _seed_chapter_loop()
-    res = seed_chapter_run([SEED_CONFIGS[0][1], SEED_CONFIGS[1][1], cosine.Cosine(0.3, 100, 1e-4)])
+    res = seed_chapter_run([SEED_CONFIGS[0][1], SEED_CONFIGS[1][1], Cosine(0.3, 100, 1e-4)])
     # the first three configs only use the first 3*T draws: same as the chapter
     np.testing.assert_allclose(res.loss[1:, 0, 2], ref_loss[2], rtol=1e-12)
     assert res.names[2].startswith("Cosine(")
@@ -288,8 +288,7 @@ def test_scalar_only_functions_fall_back_to_per_step_calls():
 
 
 def test_lrsched_schedule_objects_and_names():
-    cosine = pytest.importorskip("lrsched.cosine")
-    s = cosine.Cosine(0.3, 50, 1e-4)
+    s = Cosine(0.3, 50, 1e-4)
     res = simulate_quadratic([s, np.full(60, 0.1), s], T=50, n_seeds=2)
     np.testing.assert_allclose(
         res.lr[:, 0], 1e-4 + 0.5 * (0.3 - 1e-4) * (1 + np.cos(np.pi * np.arange(50) / 50))

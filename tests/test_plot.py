@@ -20,9 +20,10 @@ def _close_figures():
     plt.close("all")
 
 
-def _labelled(ax):
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() is not None
-    assert ax.get_legend() is not None
+def _labelled(ax, title, xlabel, ylabel):
+    """The axes carry exactly the documented title and axis labels, and a legend."""
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (title, xlabel, ylabel)
+    assert ax.get_legend() is not None and ax.get_legend().get_texts()
 
 
 def test_plot_schedules_draws_each_schedule_on_linear_and_log_axes():
@@ -30,8 +31,9 @@ def test_plot_schedules_draws_each_schedule_on_linear_and_log_axes():
     fig = plot.plot_schedules(scheds, 100)
     lin, log = fig.axes
     assert lin.get_yscale() == "linear" and log.get_yscale() == "log"
-    for ax in (lin, log):
-        _labelled(ax)
+    for ax, sc in ((lin, "linear"), (log, "log")):
+        ylabel = "learning rate α_t" + (" (log scale)" if sc == "log" else "")
+        _labelled(ax, f"Learning-rate schedules ({sc} scale)", "update t", ylabel)
         assert [t.get_text() for t in ax.get_legend().get_texts()] == list(scheds)
         for line, s in zip(ax.get_lines(), scheds.values(), strict=True):
             np.testing.assert_array_equal(line.get_xdata(), np.arange(100))
@@ -55,7 +57,7 @@ def test_plot_bands_draws_mean_band_and_exact():
     mean = np.linspace(1, 0.1, 10)
     fig = plot.plot_bands(x, {"cos": (mean, mean * 0.9, mean * 1.1)}, exact={"cos": mean * 1.01})
     (ax,) = fig.axes
-    _labelled(ax)
+    _labelled(ax, "Mean over seeds with 95% band", "update t", "loss")
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), mean)
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), mean * 1.01)
     assert len(ax.collections) == 1 and ax.get_yscale() == "log"
@@ -68,7 +70,7 @@ def test_plot_range_test_marks_the_suggestions():
     losses = (lrs - 0.1) ** 2
     fig = plot.plot_range_test(lrs, losses, suggestions={"valley": 0.05}, band=(0.01, 0.1))
     (ax,) = fig.axes
-    _labelled(ax)
+    _labelled(ax, "LR range test", "learning rate (log scale)", "loss")
     assert ax.get_xscale() == "log"
     vlines = [ln for ln in ax.get_lines() if np.all(np.asarray(ln.get_xdata()) == 0.05)]
     assert len(vlines) == 1
@@ -91,7 +93,7 @@ def test_plot_trajectories_draws_runs_and_their_mean():
     res = ls.simulate_quadratic({"fixed": np.full(20, 0.1)}, T=20, n_seeds=5, seed=1)
     fig = plot.plot_trajectories(res, n_show=3)
     (ax,) = fig.axes
-    _labelled(ax)
+    _labelled(ax, "Loss of individual runs and their mean", "update t", "loss J(θ_t)")
     lines = ax.get_lines()
     assert len(lines) == 4
     np.testing.assert_array_equal(lines[0].get_ydata(), res.loss[:, 0, 0])
@@ -106,7 +108,8 @@ def test_plot_comparison_result_shows_bands_bars_and_theory():
     cmp = ls.compare_schedules({"a": np.full(30, 0.1), "b": ls.Cosine(0.3, 30)}, T=30, n_seeds=20)
     fig = plot.plot_comparison_result(cmp)
     left, right = fig.axes
-    _labelled(left)
+    _labelled(left, "Mean loss over 20 seeds, 95% band", "update t", "loss")
+    _labelled(right, "Final loss", "final loss", "")
     np.testing.assert_allclose(left.get_lines()[0].get_ydata(), cmp.step_mean[:, 0])
     np.testing.assert_allclose(left.get_lines()[1].get_ydata(), cmp.exact_curve[:, 0])
     assert [p.get_width() for p in right.patches] == list(cmp.mean)

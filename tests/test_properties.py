@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import lrsched as ls
+from lrsched._validate import MAX_STEP
 
 from .strategies import FACTORIES, any_schedule, cosine, cyclic, one_cycle, sgdr, warmup, wsd
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-STEPS = np.concatenate([np.arange(1200), [10**4, 10**6, 10**9]])
+STEPS = np.concatenate([np.arange(1200), [10**4, 10**6, 10**9, 2**53 + 1, 2**62, 2**63 - 1]])
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
@@ -58,10 +59,13 @@ def test_sgdr_with_constant_cycles_is_periodic(s, t, k):
 @PROPS
 @given(cosine(), st.integers(0, 3000))
 def test_mirrored_cosine_has_period_two_T(s, t):
+    assume(t + 2 * s.T <= MAX_STEP)  # larger steps are refused (tests/test_hostile_inputs.py)
     m = ls.Cosine(s.lr0, s.T, s.lr_min, after="mirror")
     assert m(t + 2 * s.T) == pytest.approx(m(t), rel=1e-9, abs=1e-12 * s.lr0)
 
 
+# a few units in the last place of a subnormal: rates near 1e-308 are rounded that coarsely
+ULP = 2e-323
 MONOTONE = ["step_decay", "multistep", "exponential", "inverse_time", "one_minus_sqrt"]
 
 
@@ -73,9 +77,9 @@ def test_monotone_non_increasing(name):
         if isinstance(s, ls.Cosine) and s.after == "mirror":
             s = ls.Cosine(s.lr0, s.T, s.lr_min)
         if isinstance(s, ls.Polynomial) and s.lr_end > s.lr0:
-            assert (np.diff(s(STEPS)) >= -1e-15 * s.lr_end).all()  # a ramp up
+            assert (np.diff(s(STEPS)) >= -1e-15 * s.lr_end - ULP).all()  # a ramp up
             return
-        assert (np.diff(s(STEPS)) <= 1e-15 * s.bounds[1]).all(), repr(s)
+        assert (np.diff(s(STEPS)) <= 1e-15 * s.bounds[1] + ULP).all(), repr(s)
 
     check()
 

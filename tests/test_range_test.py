@@ -457,3 +457,29 @@ def test_useful_range_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         useful_range(args.pop("alphas"), args.pop("losses"), **args)
+
+
+# --- pinned edges the mutation run found untested ------------------------------------------
+
+
+def test_suggest_steepest_on_a_linear_grid_differentiates_in_log_rate():
+    # L(eta) = -eta on the linear grid 1..10: dL/dlog10(eta) = -eta ln 10 is steepest at
+    # the largest rate. A derivative per index (or per unit of eta) is the constant -1,
+    # whose argmin is the first rate.
+    lrs = np.arange(1.0, 11.0)
+    assert suggest_steepest(lrs, -lrs) == 10.0
+    # L = log10(eta)^2 - 2 log10(eta): dL/dx = 2x - 2 in x = log10(eta), steepest at the
+    # smallest x whatever the spacing of the grid
+    x = np.log10(lrs)
+    assert suggest_steepest(lrs, x * x - 2 * x) == 1.0
+
+
+def test_range_test_stops_only_strictly_above_the_factor():
+    # raw losses (no smoothing): 4.0 == 4 x best 1.0 does not stop; 4.5 > 4 does
+    seq = iter([1.0, 4.0, 4.0, 4.5, 1.0])
+    res = range_test(lambda lr: next(seq), 1e-3, 1.0, 5, smooth=None, stop_factor=4.0)
+    assert res.stopped_at == 3
+    assert res.losses.tolist() == [1.0, 4.0, 4.0, 4.5]
+    seq = iter([2.0, 8.0, 8.0, 8.0, 8.0])
+    res = range_test(lambda lr: next(seq), 1e-3, 1.0, 5, smooth=None, stop_factor=4.0)
+    assert res.stopped_at is None and res.losses.size == 5

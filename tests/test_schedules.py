@@ -261,3 +261,48 @@ def test_past_end_is_documented_for_every_schedule():
     }
     for sched, expected in cases.items():
         assert sched.past_end == expected, repr(sched)
+
+
+# --- pinned edges the mutation run found untested ------------------------------------------
+
+
+def _sgdr_by_walking(lr0, T_0, T_mult, t):
+    """SGDR from its definition, walking the cycles in exact rational arithmetic.
+
+    Cycle i lasts T_0 * T_mult**i updates; the first update at or after a cycle's
+    (real-valued) start restarts, with T_cur = t - S_i (Loshchilov & Hutter, 2017).
+    """
+    from fractions import Fraction
+
+    start, length = Fraction(0), Fraction(T_0)
+    while start + length <= t:
+        start, length = start + length, length * Fraction(T_mult)
+    return 0.5 * lr0 * (1.0 + math.cos(math.pi * float((t - start) / length)))
+
+
+@pytest.mark.parametrize("T_mult", [2.0, 3.0, 1.5, 4.0])
+def test_sgdr_restarts_far_out_match_the_walked_cycles(T_mult):
+    # far past t ~ 400, where the log-based cycle index is most often a hair off
+    s = ls.SGDR(0.1, 10, T_mult)
+    ts = np.arange(0, 12_000)
+    got = s(ts)
+    ref = np.array([_sgdr_by_walking(0.1, 10, T_mult, int(t)) for t in ts])
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_sgdr_t_mult_3_peaks_at_its_restart_1210():
+    # cycles of 10, 30, 90, 270, 810 updates start at 0, 10, 40, 130, 400 and 1210
+    starts = np.cumsum([0] + [10 * 3**i for i in range(5)])
+    assert starts.tolist() == [0, 10, 40, 130, 400, 1210]
+    s = ls.SGDR(0.1, 10, 3.0)
+    for start in starts:
+        assert s(int(start)) == 0.1  # the peak, exactly
+    assert s(1209) == pytest.approx(0.05 * (1 + math.cos(math.pi * 809 / 810)), rel=1e-12)
+    assert s(1209) < 1e-6  # the last update of a cycle is near the floor
+
+
+@pytest.mark.parametrize("gamma", [math.nextafter(1.0, 2.0), 1.0 + 1e-9, 1.5, 10.0])
+def test_exponential_rejects_gamma_above_one(gamma):
+    with pytest.raises(ValueError, match=r"gamma must be in \(0, 1\]"):
+        ls.Exponential(0.1, gamma=gamma)
+    assert ls.Exponential(0.1, gamma=1.0)(10**6) == 0.1  # the boundary itself is allowed

@@ -12,6 +12,10 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn  # a hard dependency of lrsched (pyproject): a missing one must fail, not skip
+from sklearn.datasets import make_regression
+from sklearn.linear_model import SGDRegressor
+from sklearn.preprocessing import StandardScaler
 
 from lrsched.base import Schedule
 from lrsched.sklearn_schedules import (
@@ -24,11 +28,6 @@ from lrsched.sklearn_schedules import (
     sgd_regressor_numpy,
     sklearn_schedule,
 )
-
-sklearn = pytest.importorskip("sklearn")
-from sklearn.datasets import make_regression  # noqa: E402
-from sklearn.linear_model import SGDRegressor  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 SK_VERSION = tuple(int(p) for p in sklearn.__version__.split(".")[:2])
 
@@ -409,3 +408,24 @@ def test_numpy_loop_bad_arrays(data):
 def test_blowup_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         explain_optimal_blowup(**kwargs)
+
+
+# --- pinned edges the mutation run found untested ------------------------------------------
+
+
+def test_adaptive_plateau_counts_only_strictly_above_best_minus_tol():
+    # _plain_sgd: "if objective > best_objective - tol: no_improvement_count += 1"
+    # (values chosen exact in binary: 1.0 - 0.25 == 0.75 with no rounding)
+    a = SklearnAdaptive(1.0, tol=0.25, n_iter_no_change=1, rule="objective")
+    assert a.end_epoch(1.0) is False and a.eta == 1.0  # first epoch: best = 1.0
+    assert a.end_epoch(0.75) is False and a.eta == 1.0  # exactly best - tol: improvement
+    assert a.no_improvement_count == 0
+    a.end_epoch(math.nextafter(0.5, 1.0))  # just above best - tol = 0.5: a plateau
+    assert a.eta == 0.2
+    # the summed-loss rule of scikit-learn <= 1.7 scales tol by n_samples
+    b = SklearnAdaptive(1.0, tol=0.125, n_iter_no_change=1, rule="loss", n_samples=4)
+    b.end_epoch(2.0)
+    b.end_epoch(1.5)  # exactly 2.0 - 0.125 * 4: improvement
+    assert b.eta == 1.0 and b.no_improvement_count == 0
+    b.end_epoch(math.nextafter(1.0, 2.0))
+    assert b.eta == 0.2

@@ -1,6 +1,6 @@
 """Tests of lrsched.theory against the reference tables, closed forms and Monte Carlo.
 
-Reference numbers are copied from /work/shared/reference/papers_and_theory.md,
+Reference numbers are copied from the project's research notes on papers and theory,
 section 5 (computed there independently, and checked against 100k-200k-seed
 Monte Carlo). The schedules are written out here as plain functions/arrays,
 following the formulas printed in that section.
@@ -310,13 +310,25 @@ def test_optimal_schedule_edge_cases():
     assert expected_loss(gd, T=5, sigma=0.0)[1] == 0.0  # one step lands on c
 
 
-def test_unstable_schedule_gives_inf_not_nan():
-    got = expected_loss(np.full(2000, 1.5), T=2000)
+def test_unstable_schedule_raises_at_the_overflowing_update():
+    # (1 - 2 * 1.5)^2 = 4 per update from m0 = 9 (plus noise, far smaller): the loss
+    # 9 * 4**k passes the float64 maximum at the first k with 9 * 4**k > 1.797e308
+    k = next(k for k in range(2000) if 9 * 4**k > int(np.finfo(np.float64).max))
+    with pytest.raises(ValueError, match=rf"after {k} updates.*schedule"):
+        expected_loss(np.full(2000, 1.5), T=2000)
+    with pytest.raises(ValueError, match="overflow"):
+        expected_loss(np.full(2000, 1.5), T=2000, overflow="wrong")
+
+
+def test_unstable_schedule_gives_inf_not_nan_on_request():
+    got = expected_loss(np.full(2000, 1.5), T=2000, overflow="inf")
     assert np.all(~np.isnan(got))
     assert np.isinf(got[-1])
+    k = next(k for k in range(2000) if 9 * 4**k > int(np.finfo(np.float64).max))
+    assert np.isfinite(got[k - 1]) and np.isinf(got[k])
     # an exact reset step after overflow: (1 - lam a) = 0 kills the history
     alphas = np.concatenate([np.full(1500, 1.5), [0.5], np.full(10, 0.1)])
-    got = expected_loss(alphas, T=alphas.size, sigma=0.3)
+    got = expected_loss(alphas, T=alphas.size, sigma=0.3, overflow="inf")
     assert np.isinf(got[1500])
     assert got[1501] == pytest.approx(0.5**2 * 0.09)
     assert np.all(np.isfinite(got[1501:]))
@@ -461,3 +473,25 @@ def test_noise_floor_matches_long_run_time_average(alpha, curvature):
 def test_bad_input(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+def test_parts_at_a_step_that_resets_the_error():
+    # alpha = 1/lambda sends E[e] to 0 in one step: the bias vanishes exactly and the
+    # variance restarts from the noise of that single step, alpha^2 sigma^2.
+    from fractions import Fraction
+
+    lam, sigma, m0 = 2.0, 0.3, 9.0
+    alphas = [0.1, 1 / lam, 0.2, 0.05]
+    got = expected_loss_parts(alphas, T=4, sigma=sigma, curvature=lam)
+    b, w = Fraction(m0), Fraction(0)
+    bias, var = [b], [w]
+    for a in alphas:  # the recursions of the module notes, in exact arithmetic
+        f2 = (1 - Fraction(lam) * Fraction(a)) ** 2
+        b, w = f2 * b, f2 * w + Fraction(a) ** 2 * Fraction(sigma) ** 2
+        bias.append(b)
+        var.append(w)
+    half = Fraction(lam) / 2
+    np.testing.assert_allclose(got.bias, [float(half * x) for x in bias], rtol=1e-14)
+    np.testing.assert_allclose(got.variance, [float(half * x) for x in var], rtol=1e-14)
+    assert got.bias[2] == 0.0 and got.bias[3] == 0.0
+    assert got.variance[2] == pytest.approx(float(half * Fraction(0.5) ** 2 * Fraction(0.3) ** 2))

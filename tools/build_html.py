@@ -12,12 +12,25 @@ Widgets need a running kernel. An explorer is shown as it starts (its figure and
 text, from the widget state saved with the notebook) under a note saying how to move its
 sliders; any other widget (a reveal button) becomes that note alone. A notebook whose
 cells have not all run, or whose widgets have no saved state, is executed first, in
-memory (never written back); ``--execute`` executes every notebook, ``--no-execute`` none.
+memory (never written back), with time limits per cell and per notebook that fail
+loudly; ``--execute`` executes every notebook, ``--no-execute`` none, ``--only NAME``
+only those whose file name contains NAME (the others keep their stored outputs).
+
+Where the pages come from: an exercise chapter is made afresh from its reference edition
+in ``solutions/`` (``build_course.learner_editions``), never taken from ``notebooks/``,
+where someone may have filled in the answers; it keeps the outputs stored in
+``notebooks/`` only if that notebook has exactly the same cells. Nothing is written when
+the no-leak check (``tools/no_leak.py``) finds a line of a reference solution, hidden test
+or written answer in a notebook or a page. The build replaces and removes only the files
+it made, listed in ``site/.lrsched-html-manifest.json`` (``tools/safe_write.py``): a page
+or file someone added survives, and one in the way stops the build unless ``--force``
+(which first keeps a copy in ``site/.backup/``).
 
 Usage (from the repository root, inside the project's environment)::
 
     python tools/build_html.py                 # -> site/
     python tools/build_html.py --out /tmp/site --no-execute
+    python tools/build_html.py --only 05_sgdr  # execute only chapter 5
 """
 
 from __future__ import annotations
@@ -25,18 +38,18 @@ from __future__ import annotations
 import argparse
 import copy
 import html
-import os
 import posixpath
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
-from build_course import run_notebook  # noqa: E402
+import build_course  # noqa: E402
+import no_leak  # noqa: E402
+import safe_write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -195,11 +208,6 @@ def needs_execution(nb: nbformat.NotebookNode) -> bool:
     return False
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run a notebook in memory (in its folder), keeping the widget state."""
-    return run_notebook(path, store_widget_state=True)
-
-
 def convert(nb: nbformat.NotebookNode, name: str) -> str:
     """One notebook -> one HTML page (lab template, images embedded, links rewritten)."""
     from nbconvert import HTMLExporter
@@ -221,42 +229,58 @@ def redirect_page(target: str) -> str:
 
 
 def build(
-    out: Path, notebooks: Path = NOTEBOOKS, *, execute_mode: str = "auto", log=print
+    out: Path,
+    notebooks: Path = NOTEBOOKS,
+    *,
+    reference: Path | None = None,
+    execute_mode: str = "auto",
+    only: list[str] | None = None,
+    force: bool = False,
+    log=print,
+    **limits,
 ) -> list[Path]:
-    """Build the site into ``out``; return the pages written.
+    """Build the site into ``out``; return the files written (pages, ``index.html``).
 
+    ``reference``: the reference editions (default: ``solutions/`` next to ``notebooks``).
     ``execute_mode``: ``"auto"`` runs (in memory) the notebooks that need it, ``"all"``
-    every notebook, ``"none"`` none.
+    every notebook, ``"none"`` none; ``only``: run only notebooks whose file name contains
+    one of these. ``limits``: ``cell_timeout`` and ``run_timeout`` (seconds) of
+    :func:`build_course.execute_notebook`. Raises :class:`LinkError`,
+    :class:`no_leak.LeakError`, :class:`safe_write.Refused` or
+    :class:`build_course.NotebookRunError`; then nothing is written.
     """
-    paths = sorted(notebooks.glob("*.ipynb"))
-    if not any(p.name == INDEX for p in paths):
+    folder = safe_write.OutputFolder(out, "html")
+    folder.check_unchanged(force=force)  # before the slow steps
+    notebooks = Path(notebooks)
+    reference = notebooks.parent / "solutions" if reference is None else Path(reference)
+    nbs = build_course.learner_editions(notebooks, reference)
+    if INDEX not in nbs:
         raise SystemExit(f"{notebooks}: no {INDEX}")
-    nbs = {p: nbformat.read(p, as_version=4) for p in paths}
 
-    bad = [f"{p.name} {link}" for p, nb in nbs.items() for link in solution_links(nb)]
+    bad = [f"{name} {link}" for name, nb in nbs.items() for link in solution_links(nb)]
     if bad:
         raise LinkError(
             "the learner edition links to the reference edition:\n  " + "\n  ".join(bad)
         )
+    secrets = no_leak.secret_lines(reference)
+    no_leak.refuse_leaks({name: nbformat.writes(nb).encode() for name, nb in nbs.items()}, secrets)
 
-    todo = [p for p, nb in nbs.items() if execute_mode == "all" or
-            (execute_mode == "auto" and needs_execution(nb))]  # fmt: skip
+    todo = [
+        name for name, nb in nbs.items()
+        if (execute_mode == "all" or (execute_mode == "auto" and needs_execution(nb)))
+        and (not only or any(part in name for part in only))
+    ]  # fmt: skip
     if todo:
-        log(f"executing {len(todo)} notebook(s) in memory: " + ", ".join(p.name for p in todo))
-        workers = max(1, min(len(todo), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for path, nb in zip(todo, pool.map(execute, todo), strict=True):
-                nbs[path] = nb
+        log(f"executing {len(todo)} notebook(s) in memory: " + ", ".join(todo))
+        done = build_course.execute_many([(n, nbs[n], notebooks) for n in todo], **limits)
+        nbs.update(zip(todo, done, strict=True))
 
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path, nb in nbs.items():
-        page = out / (path.stem + ".html")
-        page.write_text(convert(nb, path.name), encoding="utf-8")
-        written.append(page)
-    index = out / "index.html"
-    index.write_text(redirect_page(Path(INDEX).stem + ".html"), encoding="utf-8")
-    written.append(index)
+    products = {
+        f"{Path(name).stem}.html": convert(nb, name).encode("utf-8") for name, nb in nbs.items()
+    }
+    products["index.html"] = redirect_page(Path(INDEX).stem + ".html").encode("utf-8")
+    no_leak.refuse_leaks(products, secrets)
+    written = folder.replace(products, force=force, log=log)
     log(f"wrote {len(written)} pages to {out}")
     return written
 
@@ -268,11 +292,38 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--execute", action="store_true", help="execute every notebook first")
     group.add_argument("--no-execute", action="store_true", help="execute no notebook")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help="execute only notebooks whose file name contains NAME",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the way that the build did not make (a copy of each is kept "
+        "in <out>/.backup/)",
+    )
+    build_course.add_limit_options(parser)
     args = parser.parse_args(argv)
     mode = "all" if args.execute else "none" if args.no_execute else "auto"
     try:
-        build(args.out, args.notebooks, execute_mode=mode)
-    except LinkError as exc:
+        build(
+            args.out,
+            args.notebooks,
+            execute_mode=mode,
+            only=args.only,
+            force=args.force,
+            cell_timeout=args.cell_timeout,
+            run_timeout=args.timeout,
+        )
+    except (
+        LinkError,
+        no_leak.LeakError,
+        safe_write.Refused,
+        build_course.NotebookRunError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

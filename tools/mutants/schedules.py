@@ -1,0 +1,577 @@
+"""Mutants of the schedule modules: cosine, decay, cyclic, warm-up, composition, numerics."""
+
+from __future__ import annotations
+
+from .core import NUMERIC_TESTS, _m, _s
+
+COSINE = [
+    _s(
+        "cosine-clamp-T-1",
+        "cosine.py",
+        "t = np.minimum(t, self.T)",
+        "t = np.minimum(t, self.T - 1)",
+        "Cosine clamps at T - 1 instead of T (off by one)",
+    ),
+    _s(
+        "cosine-after-swapped",
+        "cosine.py",
+        'if self.after == "clamp":',
+        'if self.after != "clamp":',
+        "Cosine clamps when asked to mirror and mirrors when asked to clamp",
+    ),
+    _s(
+        "cosine-drop-floor",
+        "cosine.py",
+        "return self.lr_min + (self.lr0 - self.lr_min) * (0.5 * (1.0 + np.cos(np.pi * t / "
+        "self.T)))",
+        "return (self.lr0 - self.lr_min) * (0.5 * (1.0 + np.cos(np.pi * t / self.T)))",
+        "Cosine drops the lr_min term",
+    ),
+    _s(
+        "cosine-amplitude-lr0",
+        "cosine.py",
+        "return self.lr_min + (self.lr0 - self.lr_min) * (0.5 * (1.0 + np.cos(np.pi * t / "
+        "self.T)))",
+        "return self.lr_min + self.lr0 * (0.5 * (1.0 + np.cos(np.pi * t / self.T)))",
+        "Cosine amplitude lr0 instead of lr0 - lr_min",
+    ),
+    _s(
+        "cosine-lr-min-unbounded",
+        "cosine.py",
+        'self.T = check_int("T", T, low=1)\n        self.lr_min = check_real("lr_min", lr_min, '
+        "low=0.0, high=self.lr0)",
+        'self.T = check_int("T", T, low=1)\n        self.lr_min = check_real("lr_min", lr_min, '
+        "low=0.0)",
+        "Cosine accepts lr_min > lr0",
+    ),
+    _s(
+        "cosine-T-zero",
+        "cosine.py",
+        'self.T = check_int("T", T, low=1)',
+        'self.T = check_int("T", T, low=0)',
+        "Cosine accepts T = 0",
+    ),
+    _s(
+        "sgdr-start-mult1",
+        "cosine.py",
+        "return i * self.T_0",
+        "return (i + 1) * self.T_0",
+        "SGDR.restarts with T_mult = 1 shifted by one cycle",
+    ),
+    _s(
+        "sgdr-start-geometric",
+        "cosine.py",
+        "return self.T_0 * (self.T_mult**i - 1.0) / (self.T_mult - 1.0)",
+        "return self.T_0 * self.T_mult**i / (self.T_mult - 1.0)",
+        "SGDR.restarts with T_mult > 1 drops the -1 of the geometric sum",
+    ),
+    _s(
+        "sgdr-late-strict",
+        "cosine.py",
+        "late = t >= start + t_i",
+        "late = t > start + t_i",
+        "SGDR restart fix-up weakened (>= to >): the log lands a hair below a restart",
+    ),
+    _s(
+        "sgdr-late-dropped",
+        "cosine.py",
+        "if late.any():",
+        "if False:",
+        "SGDR restart fix-up for 'late' removed",
+    ),
+    _s(
+        "sgdr-early-dropped",
+        "cosine.py",
+        "if early.any():",
+        "if False:",
+        "SGDR restart fix-up for 'early' removed",
+    ),
+    _s(
+        "sgdr-early-nonstrict",
+        "cosine.py",
+        "early = t < start",
+        "early = t <= start",
+        "SGDR moves the first step of a cycle back into the previous one",
+    ),
+    _s(
+        "sgdr-decay-power",
+        "cosine.py",
+        "amplitude = scaled_power(amplitude, self.decay, i)",
+        "amplitude = scaled_power(amplitude, self.decay, i + 1)",
+        "SGDR decays the first cycle's amplitude too (decay**(i+1))",
+    ),
+    _s(
+        "sgdr-drop-floor",
+        "cosine.py",
+        "return self.lr_min + amplitude * (0.5 * (1.0 + np.cos(np.pi * t_cur / t_i)))",
+        "return amplitude * (0.5 * (1.0 + np.cos(np.pi * t_cur / t_i)))",
+        "SGDR drops the lr_min term",
+    ),
+    _s(
+        "sgdr-mult-below-1",
+        "cosine.py",
+        'check_real("T_mult", T_mult, low=1.0,',
+        'check_real("T_mult", T_mult, low=0.0, low_open=True,',
+        "SGDR accepts T_mult < 1 (shrinking cycles)",
+    ),
+    _s(
+        "sgdr-decay-zero",
+        "cosine.py",
+        'check_real("decay", decay, low=0.0, high=1.0, low_open=True)',
+        'check_real("decay", decay, low=0.0, high=1.0)',
+        "SGDR accepts decay = 0",
+    ),
+]
+
+DECAY = [
+    _s(
+        "step-off-by-one",
+        "decay.py",
+        "np.floor_divide(t, self.step_size)",
+        "np.floor_divide(t + 1, self.step_size)",
+        "StepDecay drops one update early",
+    ),
+    _s(
+        "multistep-side",
+        "decay.py",
+        'np.searchsorted(np.asarray(self.milestones), t, side="right")',
+        'np.searchsorted(np.asarray(self.milestones), t, side="left")',
+        "MultiStep drops one update after the milestone (Keras' convention)",
+    ),
+    _s(
+        "multistep-milestone-zero",
+        "decay.py",
+        'check_int_sequence("milestones", milestones, low=1, min_len=1)',
+        'check_int_sequence("milestones", milestones, low=0, min_len=1)',
+        "MultiStep accepts a milestone at 0",
+    ),
+    _s(
+        "exp-gamma-above-1",
+        "decay.py",
+        'None if gamma is None else check_real("gamma", gamma, low=0.0, high=1.0, low_open=True)',
+        'None if gamma is None else check_real("gamma", gamma, low=0.0, low_open=True)',
+        "Exponential accepts gamma > 1 (growth)",
+    ),
+    _s(
+        "exp-both-forms",
+        "decay.py",
+        "if (gamma is None) == (lam is None):",
+        "if gamma is None and lam is None:",
+        "Exponential accepts gamma and lam together",
+    ),
+    _s(
+        "exp-lam-off-by-one",
+        "decay.py",
+        "x = -self.lam * t",
+        "x = -self.lam * (t + 1)",
+        "Exponential (lam form) starts one step in",
+    ),
+    _s(
+        "exp-lam-negative",
+        "decay.py",
+        'self.lam = None if lam is None else check_real("lam", lam, low=0.0)',
+        'self.lam = None if lam is None else check_real("lam", lam)',
+        "Exponential accepts lam < 0",
+    ),
+    _s(
+        "invtime-off-by-one",
+        "decay.py",
+        "out = self.lr0 / (1.0 + kt)",
+        "out = self.lr0 / (2.0 + kt)",
+        "InverseTime: constant 1 + kt changed to 2 + kt",
+    ),
+    _s(
+        "invtime-k-negative",
+        "decay.py",
+        'self.k = check_real("k", k, low=0.0)',
+        'self.k = check_real("k", k)',
+        "InverseTime accepts k < 0 (a pole at t = -1/k)",
+    ),
+    _s(
+        "poly-no-clamp",
+        "decay.py",
+        "q = np.minimum(t, self.T) / self.T",
+        "q = t / self.T",
+        "Polynomial does not clamp after T",
+    ),
+    _s(
+        "poly-drop-end",
+        "decay.py",
+        "return head + self.lr_end * rest",
+        "return head",
+        "Polynomial drops the lr_end term",
+    ),
+    _s(
+        "poly-power-zero",
+        "decay.py",
+        'check_real("power", power, low=0.0, low_open=True)',
+        'check_real("power", power, low=0.0)',
+        "Polynomial accepts power = 0",
+    ),
+    _s(
+        "sqrt-no-clamp",
+        "decay.py",
+        "1.0 - np.sqrt(np.minimum(t, self.T) / self.T)",
+        "1.0 - np.sqrt(t / self.T)",
+        "OneMinusSqrt does not clamp after T",
+    ),
+    _s(
+        "sqrt-drop-floor",
+        "decay.py",
+        "return self.lr_min + (self.lr0 - self.lr_min) * (\n            1.0 - np.sqrt",
+        "return (self.lr0 - self.lr_min) * (\n            1.0 - np.sqrt",
+        "OneMinusSqrt drops the lr_min term",
+    ),
+]
+
+CYCLIC = [
+    _s(
+        "cyclic-ratio-down",
+        "cyclic.py",
+        "length = np.where(up, self.step_size_up, self.step_size_down)",
+        "length = np.where(up, self.step_size_down, self.step_size_up)",
+        "Cyclic swaps the lengths of the rising and the falling part",
+    ),
+    _s(
+        "cyclic-tri2-halving",
+        "cyclic.py",
+        "scaled_power(span, 0.5, done)",
+        "scaled_power(span, 0.5, done + 1)",
+        "triangular2 halves the first cycle too",
+    ),
+    _s(
+        "cyclic-exp-range-step",
+        "cyclic.py",
+        "scaled_power(span, self.gamma, t)",
+        "scaled_power(span, self.gamma, t + 1)",
+        "exp_range scales by gamma**(t+1)",
+    ),
+    _s(
+        "cyclic-equal-bounds",
+        "cyclic.py",
+        'check_real("lr_min", lr_min, low=0.0, high=self.lr_max, high_open=True)',
+        'check_real("lr_min", lr_min, low=0.0, high=self.lr_max)',
+        "Cyclic accepts lr_min == lr_max",
+    ),
+    _s(
+        "onecycle-rise-off-by-one",
+        "cyclic.py",
+        "rise = float(self.pct_start * self.T) - 1",
+        "rise = float(self.pct_start * self.T)",
+        "OneCycle peaks one update late (optax's convention)",
+    ),
+    _s(
+        "onecycle-three-phase-end",
+        "cyclic.py",
+        "float(2 * self.pct_start * self.T) - 2",
+        "float(2 * self.pct_start * self.T) - 1",
+        "three-phase OneCycle: second phase ends one update late",
+    ),
+    _s(
+        "onecycle-clamp-T",
+        "cyclic.py",
+        "t = np.minimum(t, self.T - 1.0)",
+        "t = np.minimum(t, self.T)",
+        "OneCycle extrapolates to t = T (PyTorch) before clamping",
+    ),
+    _s(
+        "onecycle-cos-swapped",
+        "cyclic.py",
+        "return a * w + b * np.sin(0.5 * np.pi * u) ** 2",
+        "return b * w + a * np.sin(0.5 * np.pi * u) ** 2",
+        "OneCycle cos anneal runs each phase backwards",
+    ),
+    _s(
+        "onecycle-linear-end",
+        "cyclic.py",
+        "return a * (1.0 - u) + b * u",
+        "return a * (1.0 - u) + b",
+        "OneCycle linear anneal: the end value is added whole, not weighted by u",
+    ),
+    _s(
+        "onecycle-pct-low",
+        "cyclic.py",
+        "low=1.0 / self.T, high=high",
+        "low=0.0, high=high",
+        "OneCycle accepts pct_start * T <= 1 (an empty rising phase)",
+    ),
+    _s(
+        "onecycle-three-phase-high",
+        "cyclic.py",
+        "high = (self.T + 1) / (2 * self.T) if three_phase else 1.0",
+        "high = 1.0",
+        "three-phase OneCycle accepts pct_start >= (T+1)/(2T)",
+    ),
+    _s(
+        "onecycle-final-from-max",
+        "cyclic.py",
+        "return self.lr_initial / self.final_div_factor",
+        "return self.lr_max / self.final_div_factor",
+        "OneCycle final rate divides lr_max instead of lr_initial",
+    ),
+]
+
+WARMUP = [
+    _s(
+        "warmup-offset",
+        "warmup.py",
+        'offset = 0.0 if self.ramp == "from_zero" else 1.0',
+        "offset = 0.0",
+        "Warmup ignores ramp='from_first_step'",
+    ),
+    _s(
+        "warmup-edge",
+        "warmup.py",
+        "split_at(t, np.array([0, self.t_warm]))",
+        "split_at(t, np.array([0, self.t_warm + 1]))",
+        "Warmup ramp covers t = t_warm too (off by one)",
+    ),
+    _s(
+        "warmup-no-rebase",
+        "warmup.py",
+        "out[part] = self.schedule._eval(t[part] - self.t_warm)",
+        "out[part] = self.schedule._eval(t[part])",
+        "Warmup does not re-base the wrapped schedule",
+    ),
+    _s(
+        "warmup-drop-start",
+        "warmup.py",
+        "out[part] = self.start_lr * (1.0 - ramp) + self.peak * ramp",
+        "out[part] = self.peak * ramp",
+        "Warmup ignores start_lr",
+    ),
+    _s(
+        "warmup-cosine-horizon",
+        "warmup.py",
+        "Warmup(Cosine(lr0, T - t_warm, lr_min), t_warm, ramp=ramp)",
+        "Warmup(Cosine(lr0, T, lr_min), t_warm, ramp=ramp)",
+        "warmup_cosine's cosine lasts T instead of T - t_warm",
+    ),
+    _s(
+        "warmup-cosine-twarm-T",
+        "warmup.py",
+        't_warm = check_int("t_warm", t_warm, low=1, high=T - 1)',
+        't_warm = check_int("t_warm", t_warm, low=1, high=T)',
+        "warmup_cosine accepts t_warm = T (error then names the wrong parameter)",
+    ),
+    _s(
+        "invsqrt-step",
+        "warmup.py",
+        "n = t + 1.0",
+        "n = t + 0.0",
+        "InverseSqrt uses the 0-based step (rate 0 at t = 0)",
+    ),
+    _s(
+        "invsqrt-no-sqrt",
+        "warmup.py",
+        "np.sqrt(self.t_warm / n)",
+        "(self.t_warm / n)",
+        "InverseSqrt decays as 1/n instead of 1/sqrt(n)",
+    ),
+    _s(
+        "noam-peak",
+        "warmup.py",
+        "peak = scale * (d_model * t_warm) ** -0.5",
+        "peak = scale * d_model**-0.5",
+        "Noam peak drops the t_warm**-0.5 factor",
+    ),
+    _s(
+        "wsd-stable",
+        "warmup.py",
+        "stable = self.T - self.t_warm - self.t_decay",
+        "stable = self.T - self.t_decay",
+        "WSD's stable phase forgets the warm-up",
+    ),
+    _s(
+        "wsd-twarm-high",
+        "warmup.py",
+        't_warm = check_int("t_warm", t_warm, low=0, high=self.T - self.t_decay)',
+        't_warm = check_int("t_warm", t_warm, low=0, high=self.T)',
+        "WSD accepts t_warm + t_decay > T",
+    ),
+    _s(
+        "wsd-cosine-is-linear",
+        "warmup.py",
+        "cool = Cosine(self.lr0, self.t_decay, self.lr_min)",
+        "cool = Polynomial(self.lr0, self.t_decay, 1.0, self.lr_min)",
+        "WSD's cosine cooldown is linear",
+    ),
+]
+
+COMPOSE = [
+    _s(
+        "sequence-no-rebase",
+        "compose.py",
+        "out[part] = self.schedules[k]._eval(t[part] - edges[k])",
+        "out[part] = self.schedules[k]._eval(t[part])",
+        "Sequence does not re-base each schedule's step",
+    ),
+    _s(
+        "sequence-equal-boundaries",
+        "compose.py",
+        "if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):",
+        "if any(b < a for a, b in zip(bounds, bounds[1:], strict=False)):",
+        "Sequence accepts repeated boundaries",
+    ),
+    _s(
+        "sequence-few-boundaries",
+        "compose.py",
+        "if len(bounds) != len(items) - 1:",
+        "if len(bounds) > len(items) - 1:",
+        "Sequence accepts too few boundaries",
+    ),
+    _s(
+        "product-last-only",
+        "compose.py",
+        "out = out * sched._eval(t)",
+        "out = sched._eval(t)",
+        "Product keeps only the last factor",
+    ),
+    _s(
+        "rates-negative-ok",
+        "compose.py",
+        "if lo >= 0.0 and hi <= _FLOAT_MAX:",
+        "if hi <= _FLOAT_MAX:",
+        "rate check lets negative rates through",
+    ),
+    _s(
+        "rates-zero-rejected",
+        "compose.py",
+        "if lo >= 0.0 and hi <= _FLOAT_MAX:\n        return out",
+        "if lo > 0.0 and hi <= _FLOAT_MAX:\n        return out\n    if lo == 0.0:\n"
+        '        raise ValueError("zero rate")',
+        "rate check rejects a rate of exactly 0",
+    ),
+    _s(
+        "lr-values-short-array",
+        "compose.py",
+        "if s.shape[0] < T:",
+        "if s.shape[0] < T - 1:",
+        "lr_values accepts an array one rate too short",
+    ),
+    _s(
+        "scalar-lr-bool",
+        "compose.py",
+        "if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):\n"
+        "        raise TypeError(\n"
+        '            f"{where} must return',
+        "if not isinstance(value, numbers.Real):\n"
+        "        raise TypeError(\n"
+        '            f"{where} must return',
+        "a callable schedule may return True/False as a rate",
+    ),
+]
+
+# the numerics that keep schedules finite at the extremes (huge rates, huge steps)
+
+NUMERIC = [
+    _m(
+        "base-scaled-power-scale",
+        "base.py",
+        "out[small] = np.exp(np.log(scale) + ns * np.log(base))",
+        "out[small] = np.exp(ns * np.log(base))",
+        "scaled_power drops the scale where base**n underflows",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "base-no-clip",
+        "base.py",
+        "np.clip(out[a:b], lo, hi, out=out[a:b])",
+        "out[a:b] = out[a:b]",
+        "schedules no longer clip rounding excursions to their bounds",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "base-split-assumes-sorted",
+        "base.py",
+        "if t.size < 2 or bool(np.all(t[1:] >= t[:-1])):",
+        "if True:",
+        "split_at treats unsorted steps as sorted",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "cosine-mirror-period",
+        "cosine.py",
+        "t = int_divmod(t, 2 * self.T)[1]",
+        "t = int_divmod(t, self.T)[1]",
+        "mirrored Cosine reduces integer steps modulo T instead of 2T",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "exp-underflow-lr0",
+        "decay.py",
+        "out[small] = np.exp(np.log(self.lr0) + x[small])",
+        "out[small] = np.exp(x[small])",
+        "Exponential drops lr0 where exp(-lam t) underflows",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "invtime-huge-kt",
+        "decay.py",
+        "out[big] = self.lr0 / np.asarray(t, dtype=np.float64)[big] / self.k",
+        "out[big] = self.lr0 / np.asarray(t, dtype=np.float64)[big]",
+        "InverseTime drops k where k t overflows",
+        NUMERIC_TESTS,
+    ),
+    _m(
+        "wsd-ramp-ignored",
+        "warmup.py",
+        "Warmup(body, self.t_warm, ramp=self.ramp)",
+        "Warmup(body, self.t_warm)",
+        "WSD ignores ramp='from_first_step'",
+        NUMERIC_TESTS,
+    ),
+]
+
+# bounds: every value is clipped to ``bounds``, so a wrong bound is a wrong value
+BOUNDS = [
+    _s(
+        "bounds-poly-ramp-up",
+        "decay.py",
+        "return (min(self.lr0, self.lr_end), max(self.lr0, self.lr_end))",
+        "return (self.lr_end, self.lr0)",
+        "Polynomial's bounds assume a decay (a ramp up is clipped flat)",
+    ),
+    _s(
+        "bounds-warmup-start",
+        "warmup.py",
+        "return (min(low, self.start_lr), max(high, self.start_lr))",
+        "return (low, high)",
+        "Warmup's bounds forget start_lr (the ramp is clipped)",
+    ),
+    _s(
+        "bounds-sequence-first",
+        "compose.py",
+        "return (min(lows), max(highs))",
+        "return (lows[0], highs[0])",
+        "Sequence's bounds are those of its first schedule",
+    ),
+    _s(
+        "bounds-onecycle-initial",
+        "cyclic.py",
+        "return (self.lr_final, self.lr_max)",
+        "return (self.lr_initial, self.lr_max)",
+        "OneCycle's lower bound is lr_initial (the final anneal is clipped)",
+    ),
+    _s(
+        "cosine-past-end-attribute",
+        "cosine.py",
+        'self.past_end = "clamp" if self.after == "clamp" else "periodic"',
+        'self.past_end = "clamp"',
+        "a mirrored Cosine reports past_end = 'clamp'",
+    ),
+    _s(
+        "cyclic-exp-range-per-cycle",
+        "cyclic.py",
+        "scaled_power(span, self.gamma, t)",
+        "scaled_power(span, self.gamma, done)",
+        "exp_range decays once per cycle instead of once per update",
+    ),
+    _s(
+        "evaluate-lr-any-shape",
+        "compose.py",
+        "if arr.shape == steps.shape:",
+        "if arr.size >= 1:",
+        "a callable returning one number for the whole array is taken as every rate",
+    ),
+]
