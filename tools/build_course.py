@@ -39,6 +39,7 @@ import argparse
 import copy
 import hashlib
 import math
+import multiprocessing
 import os
 import sys
 import time
@@ -376,6 +377,7 @@ def execute_notebook(
         kernel_name="python3",
         record_timing=False,
         store_widget_state=True,  # the Output-widget stand-in needs it (KeyError otherwise)
+        coalesce_streams=True,  # one stream output per cell, however the kernel chunked it
         on_cell_start=on_cell_start,
         resources={"metadata": {"path": str(cwd)}},
     )
@@ -412,7 +414,10 @@ def execute_many(
     if len(jobs) <= 1:
         return [execute_notebook(nb, cwd, name=name, **limits) for name, nb, cwd in jobs]
     workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Fresh processes, not forks: a fork of a process with threads (JAX's, a test runner's)
+    # can deadlock in the child.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         futures = [
             pool.submit(execute_notebook, nb, cwd, name=name, **limits) for name, nb, cwd in jobs
         ]
