@@ -76,6 +76,17 @@ def _write_rates(optimizer: Any, rates: list[float]) -> list[Any]:
     return [g["lr"] for g in optimizer.param_groups]
 
 
+def _step_state(scheduler: Any) -> dict[str, Any]:
+    """What every adapter's ``state_dict`` holds: step count, base and last rates, mode."""
+    return {
+        "last_epoch": scheduler.last_epoch,
+        "_step_count": scheduler._step_count,
+        "base_lrs": list(scheduler.base_lrs),
+        "_last_lr": list(scheduler._last_lr),
+        "mode": scheduler.mode,
+    }
+
+
 class ScheduleLR(LRScheduler):
     r"""A PyTorch scheduler that sets every parameter group's rate from an lrsched schedule.
 
@@ -197,11 +208,7 @@ class ScheduleLR(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         """The state to resume from: step count, base rates and the schedules' description."""
         return {
-            "last_epoch": self.last_epoch,
-            "_step_count": self._step_count,
-            "base_lrs": list(self.base_lrs),
-            "_last_lr": list(self._last_lr),
-            "mode": self.mode,
+            **_step_state(self),
             "schedules": self._describe(),
         }
 
@@ -286,11 +293,7 @@ class PlateauLR(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         """Step count, base rates and the plateau rule's state (plain numbers)."""
         return {
-            "last_epoch": self.last_epoch,
-            "_step_count": self._step_count,
-            "base_lrs": list(self.base_lrs),
-            "_last_lr": list(self._last_lr),
-            "mode": self.mode,
+            **_step_state(self),
             "plateau": repr(self.plateau),
             "plateau_state": {k: getattr(self.plateau, k) for k in self._STATE},
         }

@@ -299,12 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="execute only notebooks whose file name contains NAME",
     )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace files in the way that the build did not make (a copy of each is kept "
-        "in <out>/.backup/)",
-    )
+    safe_write.add_force_option(parser)
     build_course.add_limit_options(parser)
     args = parser.parse_args(argv)
     mode = "all" if args.execute else "none" if args.no_execute else "auto"

@@ -200,12 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--execute", action="store_true", help="execute every notebook (in memory) first"
     )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace files in the way that the build did not make (a copy of each is kept "
-        "in <out>/.backup/)",
-    )
+    safe_write.add_force_option(parser)
     build_course.add_limit_options(parser)
     args = parser.parse_args(argv)
     try:

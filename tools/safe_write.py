@@ -255,6 +255,16 @@ def clean(folder: Path, log: Callable[[str], object] = print) -> list[Path]:
     return left
 
 
+def add_force_option(parser) -> None:
+    """``--force`` for the builders that write through a manifest (release, html)."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the way that the build did not make (a copy of each is kept "
+        "in <out>/.backup/)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Remove build products listed in manifests.")
     sub = parser.add_subparsers(dest="command", required=True)
