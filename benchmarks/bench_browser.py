@@ -9,10 +9,16 @@ latency is measured in the page, from the ``keydown`` to the moment the explorer
 kernel, the callback, the PNG and its display. The table gives the median (goal: <= 300
 ms), the 90th percentile and the maximum per explorer.
 
+With ``--site`` it measures the static site instead: the build (``tools/build_html.py``,
+stored outputs, nothing executed) in seconds, then each page opened offline from
+127.0.0.1: its size, the time to the ``load`` event and the time until MathJax has
+typeset every formula (goal: <= 2 s a page).
+
 Needs /usr/bin/chromium (``apt-get install chromium``) and Playwright
 (``pip install playwright``); without them it says so and exits 0.
 
     python benchmarks/bench_browser.py [--moves 20] [--only 06_modern_schedules]
+    python benchmarks/bench_browser.py --site
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import labdriver  # noqa: E402
 
 GOAL_MS = 300.0
+SITE_GOAL_MS = 2000.0
 
 _ARM_JS = """([index, old]) => {
   const ex = document.querySelectorAll('.widget-interact')[index];
@@ -80,16 +87,68 @@ def measure(nb: labdriver.Notebook, index: int, label: str, first: int, moves: i
     return times
 
 
+_TYPESET_JS = """async () => {
+  await MathJax.startup.promise;
+  return [performance.now(), document.querySelectorAll('mjx-container').length];
+}"""
+
+
+def bench_site() -> int:
+    """Build the site into a temporary folder and time each page offline."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import serve
+
+    build_html = labdriver.load_build_html()
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp, sync_playwright() as pw:
+        out = Path(tmp) / "site"
+        t0 = time.perf_counter()
+        build_html.build(out, execute_mode="none", log=lambda *a: None)
+        print(f"site build (nothing executed): {time.perf_counter() - t0:.1f} s")
+        server = serve(out)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        browser = labdriver.launch_chromium(pw)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route(
+                lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
+                lambda route: route.abort(),
+            )
+            page = context.new_page()
+            head = ("page", "KiB", "load ms", "typeset ms", "formulas", f"<= {SITE_GOAL_MS:.0f}")
+            rows = []
+            for path in sorted(out.glob("[0-9][0-9]_*.html")):
+                page.goto(base + path.name, wait_until="load")
+                loaded = page.evaluate("() => performance.timing.loadEventEnd"
+                                       " - performance.timing.navigationStart")  # fmt: skip
+                done, formulas = page.evaluate(_TYPESET_JS)
+                rows.append((path.stem, f"{path.stat().st_size / 1024:.0f}", f"{loaded:.0f}",
+                             f"{done:.0f}", str(formulas),
+                             "yes" if done <= SITE_GOAL_MS else "NO"))  # fmt: skip
+        finally:
+            browser.close()
+            server.shutdown()
+            server.server_close()
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", type=int, default=20, help="moves per explorer (20)")
     parser.add_argument("--only", action="append", help="notebook stem(s) to measure")
+    parser.add_argument("--site", action="store_true", help="time the static site instead")
     args = parser.parse_args(argv)
 
     reason = labdriver.browser_unavailable()
     if reason:
         print(f"bench_browser: skipped: {reason}")
         return 0
+    if args.site:
+        return bench_site()
     from playwright.sync_api import sync_playwright
 
     paths = labdriver.slider_notebooks()

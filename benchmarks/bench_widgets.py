@@ -1,51 +1,77 @@
 """Kernel-side update time of the lrsched explorers (a script, not a test; ``make bench``).
 
 Each move sets control value(s), which runs the widget callback (compute, update the
-figure), then renders the figure to PNG bytes, as the inline backend does
-(``fig.savefig(BytesIO(), format="png")``). The goal is a median <= 50 ms per move. Two
-tables:
+figure), then renders the figure to PNG bytes, as the explorer does in a kernel
+(``fig.savefig(BytesIO(), format="png")``). Goals: a median <= 50 ms per move on the
+locked versions, <= 150 ms on the lowest versions the package declares. Three tables per
+version set, under a header naming the versions (python, numpy, matplotlib, ipywidgets):
 
-- fixed settings: for each explorer at a few fixed settings, one control is moved ~30
-  times; the table gives the median time per move against the goal, and its ratio to a
-  reference: drawing the same data once with plain pyplot from scratch (``plt.subplots``,
-  plot, titles, labels, legend, ``tight_layout``, ``savefig``, ``plt.close``) in the same
-  process.
+- fixed settings, with the canvas design the explorers use on these versions: for each
+  explorer at a few fixed settings, one control is moved ~30 times; the median time per
+  move against the goal, and its ratio to a reference: drawing the same data once with
+  plain pyplot from scratch (``plt.subplots``, plot, titles, labels, legend,
+  ``tight_layout``, ``savefig``, ``plt.close``) in the same process.
 - random settings: for each explorer (the range test once per problem), 40 random
   settings of all controls at once (:func:`lrsched.widgets.set_controls`, one callback per
   move; seeded; each slider at an end point with probability 0.1 per end, so the heaviest
-  settings are hit often); the table gives the median, 90th percentile and max per move.
+  settings are hit often); median, 90th percentile and max per move.
+- canvas designs: the same random moves under each candidate design, and the ratio of
+  each to the ``plain`` design run in the same process:
+
+  - ``cache``: the explorers' canvas with its text-cache renderer (only where
+    ``lrsched.widgets._drawing.text_cache_supported()``: matplotlib >= 3.11);
+  - ``stock``: the explorers' canvas with matplotlib's own ``RendererAgg`` (unhinted text,
+    RGB PNG at zlib level 1, artists updated in place);
+  - ``plain``: matplotlib's ``FigureCanvasAgg`` as it comes (hinted text, RGBA PNG at
+    zlib level 6), artists still updated in place.
+
+``--python PATH [PATH ...]`` runs the same benchmark under other interpreters (each in a
+subprocess, importing lrsched from this checkout) and prints one block per version set,
+e.g. the locked venv and one with the lowest versions::
+
+    python benchmarks/bench_widgets.py --python /path/to/lowest/bin/python
 
 The digits range test rows clear the digits cache before each move (worst case). The exit
-code is 1 when any median, in either table, is over the goal, 0 otherwise.
+code is 1 when a median of the design in use, in any block, is over its goal.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from lrsched import widgets  # noqa: E402
 from lrsched.plot import COLORS  # noqa: E402
+from lrsched.widgets import _drawing  # noqa: E402
+from lrsched.widgets.range_test import _RANGE_SPECS, _digits_range_test  # noqa: E402
 
-GOAL_MS = 50.0
+GOAL_MS = 50.0  # locked versions (this interpreter, by default)
+OTHER_GOAL_MS = 150.0  # the interpreters given with --python (the lowest versions)
+DESIGNS = ("cache", "stock", "plain")
 MOVES = 30
 REF_REPEAT = 10
 RANDOM_MOVES = 40
 RANDOM_WARMUP = 3
 RANDOM_SEED = 0
-_RANGE_N_MAX = int(widgets._RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
+_RANGE_N_MAX = int(_RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
 
 
 def _png(fig: Any) -> None:
@@ -238,7 +264,7 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
 
 
 def _clear_digits_cache() -> None:
-    widgets._digits_range_test.cache_clear()
+    _digits_range_test.cache_clear()
 
 
 # ----------------------------------------------------------------------------- random settings
@@ -278,49 +304,92 @@ def random_cases() -> list[tuple[str, Any, dict[str, Any], Callable[[], None] | 
     ]  # fmt: skip
 
 
-def random_rows() -> list[tuple[str, float, float, float, float]]:
+def _available(design: str) -> bool:
+    return design != "cache" or _drawing.text_cache_supported()
+
+
+class _Design:
+    """Run the explorers made inside the block under one canvas design (see the docstring)."""
+
+    def __init__(self, design: str) -> None:
+        self.design = design
+
+    def __enter__(self) -> _Design:
+        self._old = _drawing._Canvas.text_cache
+        _drawing._Canvas.text_cache = False if self.design == "stock" else None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _drawing._Canvas.text_cache = self._old
+
+    def adopt(self, w: Any) -> Any:
+        """Give the explorer's figure matplotlib's plain canvas for the ``plain`` design."""
+        if self.design == "plain":
+            FigureCanvasAgg(w.result.figure)
+        return w
+
+
+def design_in_use() -> str:
+    return "cache" if _drawing.text_cache_supported() else "stock"
+
+
+def random_rows(design: str | None = None) -> list[tuple[str, float, float, float, float]]:
     """Per explorer: (row name, median, 90th percentile, max, median cpu), in ms."""
     rng = np.random.default_rng(RANDOM_SEED)
     rows = []
-    for name, w, fixed, before in random_cases():
-        settings = [
-            widgets.random_settings(w, rng, **fixed) for _ in range(RANDOM_WARMUP + RANDOM_MOVES)
-        ]
-        time_settings(w, settings[:RANDOM_WARMUP], before)  # warm caches, not timed
-        wall, cpu = time_settings(w, settings[RANDOM_WARMUP:], before)
-        rows.append(
-            (
-                name,
-                statistics.median(wall),
-                float(np.percentile(wall, 90)),
-                max(wall),
-                statistics.median(cpu),
+    with _Design(design or design_in_use()) as d:
+        for name, w, fixed, before in random_cases():
+            d.adopt(w)
+            settings = [
+                widgets.random_settings(w, rng, **fixed)
+                for _ in range(RANDOM_WARMUP + RANDOM_MOVES)
+            ]
+            time_settings(w, settings[:RANDOM_WARMUP], before)  # warm caches, not timed
+            wall, cpu = time_settings(w, settings[RANDOM_WARMUP:], before)
+            rows.append(
+                (
+                    name,
+                    statistics.median(wall),
+                    float(np.percentile(wall, 90)),
+                    max(wall),
+                    statistics.median(cpu),
+                )
             )
-        )
     return rows
 
 
-def main() -> int:
+def versions() -> str:
+    import matplotlib as mpl
+
+    return (
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"matplotlib {mpl.__version__}, ipywidgets {ipywidgets.__version__}"
+    )
+
+
+def run_block(goal_ms: float, designs: tuple[str, ...]) -> bool:
+    """Print the three tables for this interpreter; True when every median meets the goal."""
+    used = design_in_use()
+    print(f"== {versions()}")
+    print(f"   canvas design in use: {used}; goal <= {goal_ms:g} ms per move (median)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"   load average {load:.2f} on {os.cpu_count()} CPU(s) (timings are wall clock; "
+          "'cpu' is this process's CPU time, what a move costs without contention)")  # fmt: skip
+    print()
     rows = []
     for name, w, control, values, ref, before in cases():
         time_moves(w, control, values[:3], before)  # warm caches (fonts, renderer), not timed
         wall, cpu = time_moves(w, control, values, before)
         ref_ms = time_reference(ref, w.result)
         rows.append((name, control, statistics.median(wall), statistics.median(cpu), ref_ms))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(
-        f"Explorer update = callback + PNG render (fig.savefig(BytesIO(), format='png')); "
-        f"median of {MOVES} moves; goal <= {GOAL_MS:g} ms"
-    )
-    print(f"load average {load:.2f} on {os.cpu_count()} CPU(s) (timings are wall clock; "
-          "'cpu' is this process's CPU time, what a move costs without contention)")  # fmt: skip
+    print(f"Fixed settings ({used}): callback + PNG render, median of {MOVES} moves")
     head = f"{'explorer':38s} {'control':>12s} {'median':>8s} {'cpu':>8s} {'goal':>6s} "
     head += f"{'pyplot ref':>10s} {'ratio':>6s}"
     print(head)
     print("-" * len(head))
     ok = True
     for name, control, med, med_cpu, ref_ms in rows:
-        good = med <= GOAL_MS
+        good = med <= goal_ms
         ok &= good
         status = "ok" if good else "SLOW"
         print(
@@ -328,22 +397,81 @@ def main() -> int:
             f"{ref_ms:8.1f}ms {med / ref_ms:5.2f}x"
         )
     print("ratio = explorer update / one from-scratch pyplot draw of the same data (wall clock)")
-
     print()
     print(
-        f"Random settings: {RANDOM_MOVES} moves per explorer, all controls at once "
+        f"Random settings ({used}): {RANDOM_MOVES} moves per explorer, all controls at once "
         f"(set_controls, one callback) + PNG render; seed {RANDOM_SEED}; "
         f"{RANDOM_WARMUP} untimed warm-up moves"
     )
     head = f"{'explorer':38s} {'median':>8s} {'p90':>8s} {'max':>8s} {'cpu':>8s} {'goal':>6s}"
     print(head)
     print("-" * len(head))
-    for name, med, p90, worst, med_cpu in random_rows():
-        good = med <= GOAL_MS
+    by_design = {used: random_rows(used)}
+    for name, med, p90, worst, med_cpu in by_design[used]:
+        good = med <= goal_ms
         ok &= good
         status = "ok" if good else "SLOW"
         print(f"{name:38s} {med:6.1f}ms {p90:6.1f}ms {worst:6.1f}ms {med_cpu:6.1f}ms {status:>6s}")
     print("median, p90 (90th percentile), max: wall clock; cpu: median CPU time of this process")
+    print()
+    for design in designs:
+        if design not in by_design and _available(design):
+            by_design[design] = random_rows(design)
+    ref = by_design.get("plain")
+    print(
+        "Canvas designs: median wall clock / median CPU time of the same random moves; "
+        "ratio of CPU times to 'plain' (run in this process)"
+    )
+    head = f"{'explorer':32s}" + "".join(f" {d + ' wall/cpu':>17s}" for d in designs)
+    head += "".join(f" {d + '/plain':>12s}" for d in designs if d != "plain" and ref)
+    print(head)
+    print("-" * len(head))
+    for i, (name, *_rest) in enumerate(by_design[used]):
+        line = f"{name:32s}"
+        for d in designs:
+            if d in by_design:
+                row = by_design[d][i]
+                line += f" {row[1]:6.1f} / {row[4]:5.1f} ms"
+            else:
+                line += f" {'n/a':>17s}"
+        for d in designs:
+            if d != "plain" and ref:
+                ratio = f"{by_design[d][i][4] / ref[i][4]:.2f}x" if d in by_design else "n/a"
+                line += f" {ratio:>12s}"
+        print(line)
+    if not _available("cache"):
+        print("n/a: the text cache is not supported here (text_cache_supported() is False)")
+    print()
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--python", nargs="+", default=[], metavar="PATH",
+        help="also run the benchmark under these interpreters (one block each)",
+    )  # fmt: skip
+    parser.add_argument("--goal-ms", type=float, default=GOAL_MS,
+                        help=f"goal for this interpreter (default {GOAL_MS:g})")  # fmt: skip
+    parser.add_argument(
+        "--other-goal-ms", type=float, default=OTHER_GOAL_MS,
+        help=f"goal for the --python interpreters (default {OTHER_GOAL_MS:g})",
+    )  # fmt: skip
+    parser.add_argument("--designs", nargs="+", choices=DESIGNS, default=list(DESIGNS))
+    args = parser.parse_args(argv)
+    designs = tuple(d for d in DESIGNS if d in args.designs)
+    ok = run_block(args.goal_ms, designs)
+    sys.stdout.flush()
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    for python in args.python:
+        cmd = [python, str(Path(__file__).resolve()), "--goal-ms", str(args.other_goal_ms),
+               "--designs", *designs]  # fmt: skip
+        done = subprocess.run(cmd, env=env, check=False)
+        if done.returncode not in (0, 1):
+            print(f"== {python}: the benchmark failed (exit code {done.returncode})")
+        ok &= done.returncode == 0
     return 0 if ok else 1
 
 

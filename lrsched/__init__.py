@@ -7,8 +7,10 @@ Every schedule is a pure function of the 0-based update index ``t``::
     >>> round(s(50), 6)
     0.05005
 
-The core (this module and the schedule modules) needs only NumPy; ``lrsched.plot``,
-``lrsched.widgets`` and ``lrsched.exercises`` are imported on first use.
+The core (this module, the schedules, simulators, theory and diagnostics) needs only
+NumPy. The course-only parts, ``lrsched.plot``, ``lrsched.widgets`` and
+``lrsched.exercises``, are imported on first use and need the ``course`` extra
+(``pip install "lrsched[course]"``); without it they raise an ImportError that says so.
 """
 
 from .base import Schedule

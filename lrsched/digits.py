@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ._extras import require
 from ._validate import check_choice, check_int, check_int_sequence, check_real
 from .compose import lr_values
 from .cyclic import Cyclic
@@ -40,6 +41,7 @@ __all__ = ["DigitsProblem", "TrainResult", "ClrVsFixedResult", "clr_vs_fixed"]
 
 @lru_cache(maxsize=1)
 def _load_digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    require("sklearn", feature="lrsched.digits (the digits data set)")
     from sklearn.datasets import load_digits  # lazy: keeps ``import lrsched`` fast
 
     data = load_digits()
@@ -115,6 +117,7 @@ class DigitsProblem:
     """
 
     def __init__(self, seed: int = 0, *, test_size: float = 0.25, l2: float = 0.0) -> None:
+        require("sklearn", feature="lrsched.digits.DigitsProblem")
         from sklearn.model_selection import train_test_split  # lazy import
 
         self.seed = _check_seed("seed", seed)

@@ -1,24 +1,30 @@
 """Figures for the course, in one consistent style.
 
 Every function returns the :class:`matplotlib.figure.Figure` it drew (titles, axis
-labels and legends included), so a notebook cell can show it with ``plt.show()`` and a
-test can inspect it. This module and :mod:`lrsched.widgets` are the only ones that
-import matplotlib.
+labels and legends included), so a test can inspect it and a notebook cell can show it
+with :func:`show`, which attaches the figure's alt text (what the figure shows, written
+beside the code that draws it) to the image output. This module and :mod:`lrsched.widgets`
+are the only ones that import matplotlib; it needs the ``course`` extra.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
-import numpy as np
-from matplotlib import ticker
-from matplotlib.figure import Figure
+from ._extras import require
 
-from ._validate import check_choice, check_int
-from .compose import as_schedule
+require("matplotlib", feature="lrsched.plot")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from ._validate import check_choice, check_int  # noqa: E402
+from .compose import as_schedule  # noqa: E402
 
 __all__ = [
     "COLORS",
@@ -30,6 +36,8 @@ __all__ = [
     "plot_trajectories",
     "plot_comparison_result",
     "plot_range_test_result",
+    "figure_output",
+    "show",
 ]
 
 #: The course palette (colour-blind safe, Okabe–Ito), used in this order.
@@ -428,3 +436,112 @@ def plot_range_test_result(result: Any, *, title: str = "LR range test") -> Figu
         suggestions=result.suggestions(),
         title=title,
     )
+
+
+# ----------------------------------------------------------------------------- showing
+
+
+def _check_fig(fig: Any) -> Figure:
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    return fig
+
+
+def _check_alt(alt: Any) -> str:
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a str saying what the figure shows; got {type(alt).__name__}")
+    if not alt.strip():
+        raise ValueError(f"alt must be a non-empty str saying what the figure shows; got {alt!r}")
+    return alt
+
+
+def _shell() -> Any:
+    """The running IPython shell, or ``None`` outside IPython (or without it installed)."""
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        return None
+    return InteractiveShell.instance() if InteractiveShell.initialized() else None
+
+
+def figure_output(fig: Figure, *, alt: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The display data and metadata of a figure shown with alt text.
+
+    The PNG is the one the notebook's inline backend would display for ``fig`` (the
+    running shell's own formatter; outside IPython, matplotlib's PNG at the figure's dpi
+    with ``bbox_inches="tight"``, the inline backend's default), so adding alt text
+    changes no pixel. The metadata ``{"image/png": {"alt": alt}}`` is what Jupyter and
+    nbconvert's HTML templates put in ``<img alt="...">``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the figure shows: its curves, its axes and the point the reader should see.
+        Non-empty.
+
+    Returns
+    -------
+    data : dict
+        ``"image/png"`` (base64 text) and ``"text/plain"`` (``repr(fig)``).
+    metadata : dict
+        ``{"image/png": {"alt": alt, ...}}``, plus whatever the shell's formatter adds.
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a Figure or ``alt`` not a str.
+    ValueError
+        If ``alt`` is empty or only white space.
+    """
+    fig = _check_fig(fig)
+    alt = _check_alt(alt)
+    data: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    shell = _shell()
+    if shell is not None:
+        data, metadata = shell.display_formatter.format(fig, include=("image/png", "text/plain"))
+        data, metadata = dict(data), dict(metadata or {})
+    if "image/png" not in data:
+        pylabtools = require("IPython.core.pylabtools", feature="lrsched.plot.figure_output")
+        png = pylabtools.print_figure(fig, "png", bbox_inches="tight")
+        data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(fig)}
+    png_meta = metadata.get("image/png")
+    metadata["image/png"] = {**(png_meta if isinstance(png_meta, dict) else {}), "alt": alt}
+    return data, metadata
+
+
+def show(fig: Figure, *, alt: str) -> None:
+    """Display ``fig`` in the notebook with its alt text, then close it.
+
+    Use it in place of ``plt.show()``: the image output carries
+    ``{"image/png": {"alt": alt}}`` (see :func:`figure_output`), so the notebook, the
+    static site and a screen reader describe the figure in the words written beside
+    its code. The figure is closed afterwards, so the inline backend does not display it
+    a second time (without alt text) at the end of the cell. Outside IPython, where there
+    is no page to show an image on, the alt text is printed instead.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the figure shows. Non-empty.
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a Figure or ``alt`` not a str.
+    ValueError
+        If ``alt`` is empty or only white space.
+    """
+    fig = _check_fig(fig)
+    alt = _check_alt(alt)
+    try:
+        if _shell() is None:
+            print(f"[figure: {alt}]")
+            return
+        data, metadata = figure_output(fig, alt=alt)
+        ipy_display = require("IPython.display", feature="lrsched.plot.show")
+        ipy_display.display(data, raw=True, metadata=metadata)
+    finally:
+        plt.close(fig)

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from ._extras import require
 from ._validate import (
     MAX_STEP,
     as_array,
@@ -729,6 +730,7 @@ def explain_optimal_blowup(
     noise = check_real("noise", noise, low=0.0)
     random_state = check_int("random_state", random_state, low=0)
 
+    require("sklearn", feature="lrsched.sklearn_schedules.explain_optimal_blowup")
     from sklearn.datasets import make_regression
     from sklearn.linear_model import SGDRegressor
     from sklearn.preprocessing import StandardScaler

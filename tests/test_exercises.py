@@ -724,19 +724,9 @@ def _assert_no_answer(text, where, answers=ANSWER_TEXTS + RESTART_LISTS):
 
 
 def test_no_docstring_states_an_answer():
-    import lrsched._checks_core
-    import lrsched._checks_range
-    import lrsched._checks_run_sgd
-    import lrsched._checks_schedules
-    import lrsched._checks_sgdr
+    from lrsched.exercises import _core, _range, _run_sgd, _schedules, _sgdr
 
-    modules = [
-        lrsched._checks_core,
-        lrsched._checks_range,
-        lrsched._checks_run_sgd,
-        lrsched._checks_schedules,
-        lrsched._checks_sgdr,
-    ]
+    modules = [_core, _range, _run_sgd, _schedules, _sgdr]
     for obj in PUBLIC + modules:
         _assert_no_answer(obj.__doc__ or "", obj)
     assert "0.05" not in (ex.check_cosine_midpoint.__doc__ or "")

@@ -1,9 +1,12 @@
 """Checks that the packaging and run files agree with each other.
 
-* pyproject.toml (runtime `dependencies` + the `lab` extra) and environment.yml
-  (conda/Binder) list the same packages with the same lower bounds;
+* pyproject.toml (runtime `dependencies` + the `course` and `lab` extras) and
+  environment.yml (conda/Binder) list the same packages with the same lower bounds;
+* `pip install .` needs only NumPy; the course's packages come with the `course` extra,
+  and `lrsched._extras` names that extra for each of them;
 * nbval stays pinned to the 0.11 series, whose command-line options the Makefile uses;
-* CI runs `make test`, and the README's Quick start shows exactly `make lab` and `make test`.
+* CI runs `make test` and then `make test-lowest`, and the README's Quick start shows
+  exactly `make lab` and `make test`.
 """
 
 from __future__ import annotations
@@ -74,7 +77,8 @@ def conda_bounds(dependencies: list) -> dict[str, Version]:
 
 def test_runtime_dependencies_match_environment_yml():
     project = pyproject()["project"]
-    runtime = project["dependencies"] + project["optional-dependencies"]["lab"]
+    extras = project["optional-dependencies"]
+    runtime = project["dependencies"] + extras["course"] + extras["lab"]
     expected = pip_bounds(runtime)
 
     with open(ROOT / "environment.yml", encoding="utf-8") as f:
@@ -85,6 +89,24 @@ def test_runtime_dependencies_match_environment_yml():
     assert conda == expected
     # Sanity: the comparison really covers the course's core packages.
     assert {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyterlab"} <= set(expected)
+
+
+def test_core_needs_only_numpy_and_the_course_extra_holds_the_rest():
+    project = pyproject()["project"]
+    assert set(pip_bounds(project["dependencies"])) == {"numpy"}
+    course = set(pip_bounds(project["optional-dependencies"]["course"]))
+    assert course == {"matplotlib", "ipywidgets", "scikit-learn"}
+
+
+def test_extras_module_names_the_course_extra_for_each_course_package():
+    from lrsched._extras import EXTRA_OF
+
+    top_level = {"matplotlib": "matplotlib", "ipywidgets": "ipywidgets", "scikit-learn": "sklearn"}
+    course = pip_bounds(pyproject()["project"]["optional-dependencies"]["course"])
+    for name in course:
+        assert EXTRA_OF[top_level[name]] == "course", name
+    # IPython comes with ipywidgets (and ipykernel): the same extra brings it
+    assert EXTRA_OF["IPython"] == "course"
 
 
 def test_environment_yml_installs_python_pip_and_the_repo():
@@ -109,6 +131,8 @@ def test_ci_runs_make_test_and_readme_quick_start():
         ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
     ]
     assert "make test" in commands, ".ci/run must call `make test` on a line of its own"
+    assert "make test-lowest" in commands, ".ci/run must call `make test-lowest` too"
+    assert commands.index("make test") < commands.index("make test-lowest")
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = re.search(r"^## Quick start\s*$(.*?)(?=^## |\Z)", readme, re.M | re.S)

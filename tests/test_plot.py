@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import subprocess
+import sys
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -187,3 +192,142 @@ def test_style_axes_rejects_bad_arguments(kwargs, match):
         plot.style_axes(ax, **kwargs)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot.style_axes(fig)
+
+
+# ----------------------------------------------------------------------------- show, alt text
+
+ALT = "Learning rate against update t for two constant schedules"
+
+
+def _small_figure():
+    return plot.plot_schedules({"a": ls.Constant(0.1), "b": ls.Constant(0.2)}, 5, scale="linear")
+
+
+def test_figure_output_attaches_the_alt_text_to_the_png():
+    from IPython.core.pylabtools import print_figure
+
+    fig = _small_figure()
+    data, metadata = plot.figure_output(fig, alt=ALT)
+    assert metadata["image/png"]["alt"] == ALT
+    png = base64.b64decode(data["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # outside IPython: the inline backend's default rendering (figure dpi, tight bbox)
+    assert png == print_figure(fig, "png", bbox_inches="tight")
+    assert data["text/plain"] == repr(fig)
+    assert plt.fignum_exists(fig.number)  # figure_output draws, it does not close
+
+
+@pytest.mark.parametrize(
+    "alt, error, match",
+    [
+        (None, TypeError, "alt must be a str"),
+        (3, TypeError, "alt must be a str"),
+        (True, TypeError, "alt must be a str"),
+        (b"bytes", TypeError, "alt must be a str"),
+        (["a"], TypeError, "alt must be a str"),
+        ("", ValueError, "alt must be a non-empty str"),
+        (" \n\t", ValueError, "alt must be a non-empty str"),
+    ],
+)
+def test_show_and_figure_output_reject_a_missing_or_empty_alt(alt, error, match, capsys):
+    fig = _small_figure()
+    with pytest.raises(error, match=match):
+        plot.figure_output(fig, alt=alt)
+    with pytest.raises(error, match=match):
+        plot.show(fig, alt=alt)
+    with pytest.raises(TypeError, match="required keyword-only argument: 'alt'"):
+        plot.show(fig)
+    assert capsys.readouterr().out == ""  # nothing shown for a rejected call
+
+
+@pytest.mark.parametrize("fig", [None, "figure", 1.5, np.zeros((2, 2))])
+def test_show_and_figure_output_reject_what_is_not_a_figure(fig):
+    for func in (plot.show, plot.figure_output):
+        with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+            func(fig, alt=ALT)
+
+
+def test_show_outside_ipython_prints_the_alt_text_and_closes_the_figure(capsys):
+    fig = _small_figure()
+    assert plt.fignum_exists(fig.number)
+    plot.show(fig, alt=ALT)
+    assert capsys.readouterr().out == f"[figure: {ALT}]\n"
+    assert not plt.fignum_exists(fig.number)
+
+
+# Run in a separate interpreter: an IPython shell with the inline backend, as in a notebook
+# kernel, would stay installed for the rest of the test session.
+_IN_IPYTHON = r"""
+import json
+import sys
+
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+class Shell(InteractiveShell):
+    def enable_gui(self, gui=None):  # a kernel's inline backend needs no GUI event loop
+        pass
+
+
+shell = Shell.instance()
+shell.enable_matplotlib("inline")
+shell.user_ns["ALT"] = sys.argv[1]
+shell.run_cell("import matplotlib.pyplot as plt\nimport lrsched as ls")
+draw = 'fig = ls.plot.plot_schedules({"a": ls.Constant(0.1), "b": ls.Constant(0.2)}, 5)\n'
+result = {}
+for name, last in (("plt_show", "plt.show()"), ("plot_show", "ls.plot.show(fig, alt=ALT)")):
+    with capture_output() as cap:
+        shell.run_cell(draw + last, store_history=False).raise_error()
+    result[name] = [{"data": o.data, "metadata": o.metadata} for o in cap.outputs]
+result["open_after"] = shell.run_cell("plt.get_fignums()", store_history=False).result
+print(json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def in_ipython():
+    """What an IPython shell with the inline backend displays for three cells."""
+    run = subprocess.run(
+        [sys.executable, "-c", _IN_IPYTHON, ALT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_show_in_ipython_displays_one_png_with_the_alt_text(in_ipython):
+    (shown,) = in_ipython["plot_show"]  # once: closed, so the inline backend shows it no more
+    assert shown["metadata"] == {"image/png": {"alt": ALT}}
+    assert set(shown["data"]) == {"image/png", "text/plain"}
+    assert base64.b64decode(shown["data"]["image/png"]).startswith(b"\x89PNG")
+    assert in_ipython["open_after"] == []  # the figure was closed
+
+
+def test_show_in_ipython_gives_the_same_png_as_plt_show(in_ipython):
+    (before,) = in_ipython["plt_show"]
+    (after,) = in_ipython["plot_show"]
+    assert before["metadata"] == {}  # plt.show(): no alt text
+    assert after["data"] == before["data"]  # same bytes, same text/plain
+
+
+def test_without_matplotlib_the_import_error_names_the_course_extra():
+    """``import lrsched`` needs only NumPy; ``lrsched.plot`` says which extra brings matplotlib."""
+    code = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None  # as if it were not installed\n"
+        "import lrsched as ls\n"
+        "print(ls.Cosine(0.1, 10)(5))\n"
+        "try:\n"
+        "    import lrsched.plot\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    core, message = run.stdout.strip().splitlines()
+    assert float(core) == pytest.approx(0.05)
+    assert "lrsched.plot needs 'matplotlib'" in message
+    assert 'pip install "lrsched[course]"' in message

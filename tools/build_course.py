@@ -41,7 +41,9 @@ import hashlib
 import math
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -322,16 +324,95 @@ def _quiet_output_widget():
     return QuietOutputWidget
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_REF = "IPY_MODEL_"
+
+
+def _widget_refs(value) -> list[str]:
+    """Model ids a widget's state or an output refers to, in order of appearance:
+    ``"IPY_MODEL_<id>"`` strings and widget views' ``model_id``."""
+    if isinstance(value, str):
+        return [value[len(_REF) :]] if value.startswith(_REF) else []
+    if isinstance(value, dict):
+        found = []
+        view = value.get(WIDGET_VIEW) if isinstance(value.get(WIDGET_VIEW), dict) else None
+        if view is not None and isinstance(view.get("model_id"), str):
+            found.append(view["model_id"])
+        for key, item in value.items():
+            if key != WIDGET_VIEW:
+                found += _widget_refs(item)
+        return found
+    if isinstance(value, list):
+        return [m for item in value for m in _widget_refs(item)]
+    return []
+
+
+def _renamed(value, new: dict[str, str]):
+    """``value`` (JSON) with every model id of ``new`` replaced, as a reference
+    (``IPY_MODEL_<id>``) or as a widget view's ``model_id``."""
+    if isinstance(value, str):
+        if value.startswith(_REF) and value[len(_REF) :] in new:
+            return _REF + new[value[len(_REF) :]]
+        return value
+    if isinstance(value, dict):
+        out = {k: _renamed(v, new) for k, v in value.items()}
+        view = out.get(WIDGET_VIEW)
+        if isinstance(view, dict) and view.get("model_id") in new:
+            out[WIDGET_VIEW] = dict(view, model_id=new[view["model_id"]])
+        return out
+    if isinstance(value, list):
+        return [_renamed(v, new) for v in value]
+    return value
+
+
 def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> None:
-    """Replace the random model ids of widget views in ``nb``'s outputs by ids derived from
-    the notebook's name and the output's place, and drop the widget state: a re-executed
-    notebook then differs from the last one only where its outputs do."""
+    """Make ``nb``'s widget views and widget state the same bytes on every run.
+
+    The kernel gives widgets random model ids. Every model a displayed widget view reaches
+    (its children, layouts, styles, Output widgets and the views inside their outputs) is
+    renumbered in order of appearance — cell by cell, output by output, then depth first
+    through the references — as ``sha256("<name>/widget/<n>")[:32]``; the state keeps only
+    those models (so GitHub, VS Code and the site can draw the controls and the first
+    frame; models no view reaches are dropped). A view whose model has no state gets an
+    id from the notebook's name and the output's place, as before.
+    """
+    meta = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {})
+    state = meta.get("state", {}) if isinstance(meta, dict) else {}
+    order: list[str] = []
+    new: dict[str, str] = {}
+
+    def visit(model_id: str) -> None:
+        todo = [model_id]
+        while todo:
+            mid = todo.pop()
+            if mid in new or mid not in state:
+                continue
+            new[mid] = hashlib.sha256(f"{name}/widget/{len(order)}".encode()).hexdigest()[:32]
+            order.append(mid)
+            todo += reversed(_widget_refs(state[mid].get("state", {})))
+
     for i, cell in enumerate(nb.cells):
         for j, out in enumerate(cell.get("outputs", [])):
             view = out.get("data", {}).get(WIDGET_VIEW)
-            if isinstance(view, dict) and "model_id" in view:
-                view["model_id"] = hashlib.sha256(f"{name}/{i}/{j}".encode()).hexdigest()[:32]
-    nb.metadata.pop("widgets", None)
+            if not (isinstance(view, dict) and "model_id" in view):
+                continue
+            mid = view["model_id"]
+            visit(mid)
+            if mid not in new:  # no state for it (closed, or never stored)
+                new[mid] = hashlib.sha256(f"{name}/{i}/{j}".encode()).hexdigest()[:32]
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [nbformat.from_dict(_renamed(o, new)) for o in cell.outputs]
+    if not order:
+        nb.metadata.pop("widgets", None)
+        return
+    nb.metadata["widgets"] = {
+        WIDGET_STATE: {
+            "state": {new[m]: _renamed(state[m], new) for m in order},
+            "version_major": meta.get("version_major", 2),
+            "version_minor": meta.get("version_minor", 0),
+        }
+    }
 
 
 def execute_notebook(
@@ -351,6 +432,7 @@ def execute_notebook(
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from traitlets.config import Config
 
     if not (cell_timeout > 0 and run_timeout > 0):
         raise ValueError("cell_timeout and run_timeout must be > 0 seconds")
@@ -370,8 +452,14 @@ def execute_notebook(
         left = deadline - time.monotonic()
         return max(1, math.ceil(min(cell_timeout, left)))
 
+    # The kernel talks over Unix sockets in a private folder, not TCP ports: no race with
+    # another process for a port that was free a moment ago ("Address already in use"),
+    # and no plain-text TCP warning on stderr.
+    sockets = tempfile.mkdtemp(prefix="lrsched-kernel-")
+    ipc = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "k")}})
     client = NotebookClient(
         nb,
+        config=ipc,
         timeout=max(1, math.ceil(cell_timeout)),  # also bounds the wait for the kernel's info
         timeout_func=timeout_func,
         kernel_name="python3",
@@ -397,6 +485,8 @@ def execute_notebook(
         raise NotebookRunError(f"{name}: cell {where['cell']} raised an error:\n{exc}") from None
     except DeadKernelError as exc:
         raise NotebookRunError(f"{name}: the kernel died at cell {where['cell']}: {exc}") from None
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return nb
 
 
@@ -430,7 +520,7 @@ def execute_many(
 
 
 def execute(path: Path, **limits) -> None:
-    """Run a notebook and write it back with its outputs (stable widget ids, no state)."""
+    """Run a notebook and write it back with its outputs and widget state (stable ids)."""
     nb = run_notebook(path, **limits)
     stable_widget_ids(nb, path.name)
     nbformat.write(nb, path)

@@ -1,8 +1,14 @@
 """Build the static HTML course: the executed learner edition as web pages.
 
 Every notebook of ``notebooks/`` (the index and the chapters) becomes ``site/NN_slug.html``
-through nbconvert's ``lab`` template, outputs included and figures embedded as PNG data
-URIs; ``site/index.html`` leads to ``00_index.html``. Links between notebooks
+through nbconvert and the site's template (``tools/site_pages.py``, ``tools/site_template/``):
+the chapter's title as the page title, a table of contents and previous/next links on
+every page, no ``In [n]:`` prompts, the set-up cell folded, answers ("Reveal the answer")
+closed until clicked, figures embedded as PNG data URIs with their alt text. Formulas
+are typeset by MathJax from ``site/_static/mathjax/``, a copy of the npm package pinned
+with its sha512 integrity in ``tools/site_vendor.lock.json`` (``tools/site_vendor.py``
+fetches it once into ``build/vendor/``); a page loads nothing from another host.
+``site/index.html`` leads to ``00_index.html``. Links between notebooks
 (``05_sgdr.ipynb#Warm-restarts``) become links between pages (``05_sgdr.html#Warm-restarts``),
 so the index and the navigation cells work in the site. A link from the learner edition to
 the reference edition (``../solutions/...``), or anywhere else outside ``notebooks/``, is an
@@ -10,11 +16,14 @@ error: the site holds only the learner edition.
 
 Widgets need a running kernel. An explorer is shown as it starts (its figure and printed
 text, from the widget state saved with the notebook) under a note saying how to move its
-sliders; any other widget (a reveal button) becomes that note alone. A notebook whose
-cells have not all run, or whose widgets have no saved state, is executed first, in
-memory (never written back), with time limits per cell and per notebook that fail
-loudly; ``--execute`` executes every notebook, ``--no-execute`` none, ``--only NAME``
-only those whose file name contains NAME (the others keep their stored outputs).
+sliders; any other widget (a reveal button) becomes that note alone. (Drawing the stored
+controls with the widgets' HTML manager was measured and not chosen: its sliders have no
+accessible name, its figures lose their alt text, and they move without changing
+anything.) A notebook whose cells have not all run, or whose widgets have no saved state,
+is executed first, in memory (never written back), with time limits per cell and per
+notebook that fail loudly; ``--execute`` executes every notebook, ``--no-execute`` none,
+``--only NAME`` only those whose file name contains NAME (the others keep their stored
+outputs).
 
 Where the pages come from: an exercise chapter is made afresh from its reference edition
 in ``solutions/`` (``build_course.learner_editions``), never taken from ``notebooks/``,
@@ -50,12 +59,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a pack
 import build_course  # noqa: E402
 import no_leak  # noqa: E402
 import safe_write  # noqa: E402
+import site_pages  # noqa: E402
+import site_vendor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 INDEX = "00_index.ipynb"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = build_course.WIDGET_VIEW
+WIDGET_STATE = build_course.WIDGET_STATE
 NOTE = (
     "Interactive {what}: it needs a running notebook. Open this chapter in JupyterLab, "
     "on Binder or on Colab and run it to {action}."
@@ -208,15 +219,38 @@ def needs_execution(nb: nbformat.NotebookNode) -> bool:
     return False
 
 
-def convert(nb: nbformat.NotebookNode, name: str) -> str:
-    """One notebook -> one HTML page (lab template, images embedded, links rewritten)."""
-    from nbconvert import HTMLExporter
+def page_title(nb: nbformat.NotebookNode, name: str) -> str:
+    """A page's title: the chapter's ``metadata.lrsched.title``, else its first heading."""
+    title = nb.metadata.get("lrsched", {}).get("title")
+    if title:
+        return title
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = re.search(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", cell.source, re.M)
+            if found:
+                return found.group(1)
+    return Path(name).stem
 
+
+def convert(nb: nbformat.NotebookNode, name: str, site: dict | None = None, exporter=None) -> str:
+    """One notebook -> one HTML page (site template, images embedded, links rewritten).
+
+    ``site``: the page's place in the site (:func:`site_pages.site_info`); default: a
+    site of this page alone.
+    """
     nb = copy.deepcopy(nb)
     staticize_widgets(nb)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(name).stem}})
-    return rewrite_links(body, where=name)
+    if site is None:
+        site = site_pages.site_info([(f"{Path(name).stem}.html", page_title(nb, name))], 0)
+    return rewrite_links(site_pages.render(nb, name, site, exporter), where=name)
+
+
+def static_files() -> dict[str, bytes]:
+    """The site's own files under ``_static/``: its CSS and the pinned MathJax."""
+    files = {site_pages.STATIC + "site.css": site_pages.CSS.read_bytes()}
+    for dest, data in site_vendor.files("mathjax").items():
+        files[site_pages.STATIC + dest] = data
+    return files
 
 
 def redirect_page(target: str) -> str:
@@ -275,11 +309,16 @@ def build(
         done = build_course.execute_many([(n, nbs[n], notebooks) for n in todo], **limits)
         nbs.update(zip(todo, done, strict=True))
 
+    order = [INDEX] + sorted(n for n in nbs if n != INDEX)
+    pages = [(f"{Path(n).stem}.html", page_title(nbs[n], n)) for n in order]
+    exporter = site_pages.make_exporter()
     products = {
-        f"{Path(name).stem}.html": convert(nb, name).encode("utf-8") for name, nb in nbs.items()
+        pages[i][0]: convert(nbs[n], n, site_pages.site_info(pages, i), exporter).encode("utf-8")
+        for i, n in enumerate(order)
     }
     products["index.html"] = redirect_page(Path(INDEX).stem + ".html").encode("utf-8")
-    no_leak.refuse_leaks(products, secrets)
+    no_leak.refuse_leaks(products, secrets)  # the pages; _static/ holds only pinned packages
+    products.update(static_files())
     written = folder.replace(products, force=force, log=log)
     log(f"wrote {len(written)} pages to {out}")
     return written
@@ -318,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         no_leak.LeakError,
         safe_write.Refused,
         build_course.NotebookRunError,
+        site_vendor.VendorError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

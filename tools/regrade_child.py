@@ -63,8 +63,10 @@ def _profile(frame, event, arg):  # noqa: ARG001 - sys.setprofile signature
         and not (frame.f_back and frame.f_back.f_code.co_filename.startswith(_LIB_DIR))
     ):  # an entry into lrsched from the answers' code
         name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
-        module = os.path.splitext(os.path.basename(frame.f_code.co_filename))[0]
-        _LIB_CALLS.setdefault(_STATE["grade_id"], set()).add(f"lrsched.{module}.{name}")
+        # the module's dotted name from its path under the package (lrsched.widgets.cycle, ...)
+        rel = os.path.splitext(frame.f_code.co_filename[len(_LIB_DIR):])[0].split(os.sep)
+        module = ".".join(["lrsched", *(p for p in rel if p != "__init__")])
+        _LIB_CALLS.setdefault(_STATE["grade_id"], set()).add(f"{module}.{name}")
 
 
 # ----------------------------------------------------------------------------- encoding

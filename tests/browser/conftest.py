@@ -10,6 +10,9 @@ so ``--dist loadscope`` keeps them on one worker).
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
+import threading
 
 import pytest
 
@@ -17,6 +20,9 @@ from . import labdriver
 
 ARTIFACTS = labdriver.ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# The chapter the site fixture executes (explorers, reveals and formulas): the other
+# chapters keep the outputs stored in notebooks/, as `make html` would.
+SITE_CHAPTER = "03_cosine_and_warmup"
 
 
 def require_browser() -> None:
@@ -112,3 +118,36 @@ def open_notebook(lab_server, lab_page):
     for nb in opened:
         with contextlib.suppress(Exception):
             nb.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+def serve(folder):
+    """Serve ``folder`` on 127.0.0.1 (a free port) from a thread; return the server."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The static site, built once per test session into a temporary folder as `make html`
+    builds it (``execute_mode="auto"``), executing in memory only ``SITE_CHAPTER`` (never
+    written back); returns the folder."""
+    build_html = labdriver.load_build_html()
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_html.build(out, only=[SITE_CHAPTER], log=lambda *a: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(built_site, chromium):
+    """The built site served on 127.0.0.1; its base URL."""
+    server = serve(built_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()

@@ -3,8 +3,10 @@
 Used by the browser tests (``tests/browser``) and by ``benchmarks/bench_browser.py``.
 
 * :class:`LabServer` starts JupyterLab on 127.0.0.1 at a free port with a random token,
-  with its config, settings, workspaces, runtime and data folders in a private directory
-  and the overrides of ``tools/jupyterlab_overrides.json`` (no news pop-up, every cell
+  with its config, settings, workspaces, runtime and data folders in a private directory.
+  It starts as ``make lab`` starts it (:data:`LEARNER_FLAGS`: the course index as start
+  page, no update check; ``tools/jupyterlab_page_config.json``: nbgrader's menus off) and
+  with the overrides of ``tools/jupyterlab_overrides.json`` (no news pop-up, every cell
   rendered, no autosave: the tests never write to the notebooks). It runs in its own
   process group; :meth:`LabServer.stop` ends that group and any kernel left behind.
 * :func:`browser_unavailable` says why no browser test can run here (no Chromium, no
@@ -37,6 +39,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 OVERRIDES = ROOT / "tools" / "jupyterlab_overrides.json"
+PAGE_CONFIG = ROOT / "tools" / "jupyterlab_page_config.json"
+#: The course index: where ``make lab`` opens, and the URL it prints.
+INDEX = "notebooks/00_index.ipynb"
+#: The JupyterLab flags of ``make lab`` (its LAB_FLAGS; tests/browser/test_browser_setup.py
+#: checks that the two agree).
+LEARNER_FLAGS = (
+    "--ServerApp.ip=127.0.0.1",
+    f"--LabApp.default_url=/lab/tree/{INDEX}",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+)
 
 #: Debian's Chromium (``apt-get install chromium``); ``LRSCHED_CHROMIUM`` points elsewhere.
 CHROMIUM = os.environ.get("LRSCHED_CHROMIUM", "/usr/bin/chromium")
@@ -244,13 +256,12 @@ class LabServer:
         cmd = [
             sys.executable, "-m", "jupyterlab",
             "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
+            *LEARNER_FLAGS,
             f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             f"--LabApp.app_settings_dir={app_settings}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to read outputs
         ]  # fmt: skip
         if IS_ROOT:
@@ -263,6 +274,7 @@ class LabServer:
         app_settings = self.workdir / "lab-app-settings"
         app_settings.mkdir(exist_ok=True)
         shutil.copyfile(OVERRIDES, app_settings / "overrides.json")
+        shutil.copyfile(PAGE_CONFIG, app_settings / "page_config.json")
         env = self.environment()
         last_error = ""
         for _attempt in range(3):  # another process may take the free port first

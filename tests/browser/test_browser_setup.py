@@ -83,3 +83,24 @@ SYNTAX_TEXT = "  Cell In[1], line 1\n    1/\n      ^\nSyntaxError: invalid synta
 )
 def test_errors_told_from_warnings(text, error):
     assert labdriver.is_error_text(text) is error
+
+
+def test_make_lab_starts_jupyterlab_as_the_browser_tests_do(tmp_path):
+    """`make lab` (dry run: nothing installed or started) uses labdriver.LEARNER_FLAGS and
+    copies the two settings files the browser tests copy."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-n", "lab", f"VENV={tmp_path / 'venv'}"],
+        cwd=labdriver.ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    (launch,) = [ln for ln in lines if "/bin/jupyter lab" in ln]
+    for flag in labdriver.LEARNER_FLAGS:
+        assert f" {flag} " in f" {launch} ", (flag, launch)
+    settings = f"{tmp_path / 'venv'}/share/jupyter/lab/settings"
+    assert f"cp tools/{labdriver.OVERRIDES.name} {settings}/overrides.json" in lines
+    assert f"cp tools/{labdriver.PAGE_CONFIG.name} {settings}/page_config.json" in lines
+    # the learner set, from its lock: no dev tools, no nbgrader
+    (install,) = [ln for ln in lines if "/uv pip install " in ln]
+    assert '".[course,lab]"' in install and "tools/lock/learner.txt" in install, install

@@ -1,4 +1,10 @@
-"""The course in JupyterLab, in a real browser: Run All, sliders, reveal buttons.
+"""The course in JupyterLab, in a real browser: what a learner sees first, Run All,
+sliders, reveal buttons.
+
+JupyterLab starts as ``make lab`` starts it (``labdriver.LEARNER_FLAGS`` and
+``tools/jupyterlab_page_config.json``): it opens at the course index, the URL it prints
+points there, nbgrader's menus and toolbar are off even where nbgrader is installed, and
+no news notification appears.
 
 Every learner notebook that displays an explorer (``ls.widgets.*_explorer()``, found by
 reading the notebook's JSON) is opened in JupyterLab and run (Run > Run All Cells); no
@@ -14,8 +20,11 @@ one worker, with one JupyterLab.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import time
+import urllib.request
 
 import pytest
 
@@ -53,6 +62,50 @@ def _wait_text(nb: Notebook, index: int, pattern: re.Pattern, timeout: float) ->
         f"{nb.relpath}: explorer {index} did not print text matching {pattern.pattern!r} "
         f"within {timeout / 1000:.0f} s; it printed:\n{text}"
     )
+
+
+def _lab_defaults(server, plugin: str) -> dict:
+    """The defaults of ``plugin``'s settings, as the server gives them to JupyterLab
+    (its schema with tools/jupyterlab_overrides.json applied)."""
+    request = urllib.request.Request(
+        f"{server.base_url}/lab/api/settings/{plugin}",
+        headers={"Authorization": f"token {server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        schema = json.load(resp)["schema"]
+    return {key: prop.get("default") for key, prop in schema["properties"].items()}
+
+
+def test_lab_opens_the_index_as_a_learner_sees_it(lab_server, page, screenshot_dir):
+    # the URL JupyterLab prints leads to the index
+    log = lab_server.log_path.read_text(errors="replace")
+    printed = re.findall(r"http://127\.0\.0\.1:\d+/\S*", log)
+    assert printed and all(
+        url.split("?")[0].endswith(f"/lab/tree/{labdriver.INDEX}") for url in printed
+    ), printed
+    # the server's root (what a browser opened on that URL lands on) shows the index
+    page.goto(lab_server.url(""), wait_until="domcontentloaded", timeout=labdriver.T_OPEN)
+    page.wait_for_function(_INDEX_SHOWN_JS, arg=labdriver.INDEX, timeout=labdriver.T_OPEN)
+    assert page.url.split("?")[0].endswith(f"/lab/tree/{labdriver.INDEX}"), page.url
+    page.wait_for_timeout(3_000)  # JupyterLab asks about news shortly after it starts
+    view = page.evaluate(_LEARNER_VIEW_JS)
+
+    assert "@jupyter/nbgrader" in view["disabled"], view["disabled"]
+    # make test's set holds nbgrader, so its extension is installed, and switched off;
+    # a learner's set has no nbgrader at all
+    installed = importlib.util.find_spec("nbgrader") is not None
+    assert ("@jupyter/nbgrader" in view["federated"]) == installed, view["federated"]
+    assert view["nbgrader_plugins"] == [], view["nbgrader_plugins"]
+    assert view["plugins"] > 50, "window.jupyterapp.listPlugins() listed too few plugins"
+    assert not [m for m in view["menus"] if re.search(r"nbgrader|formgrader|assignment", m, re.I)]
+    assert "Run" in view["menus"], view["menus"]  # the menu bar was read
+    assert view["toolbar"], "the notebook toolbar was not read"
+    assert not [t for t in view["toolbar"] if re.search(r"validate|nbgrader", t, re.I)]
+    assert view["toasts"] == [], view["toasts"]
+    notification = _lab_defaults(lab_server, "@jupyterlab/apputils-extension:notification")
+    assert notification["fetchNews"] == "false"
+    assert notification["checkForUpdates"] is False
+    page.screenshot(path=str(screenshot_dir / "00_index_learner_view.png"))
 
 
 def test_slider_notebooks_found():
@@ -161,3 +214,29 @@ def test_server_teardown_leaves_no_process(tmp_path):
     left = [pid for pid, started in procs if labdriver.alive(pid, started)]
     assert not left, f"processes left after stop(): {left}"
     assert not labdriver.port_open(port), f"port {port} still open after stop()"
+
+
+_LEARNER_VIEW_JS = """() => {
+  const app = window.jupyterapp;
+  const cfg = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+  const plugins = app.listPlugins();
+  const texts = sel => Array.from(document.querySelectorAll(sel))
+    .map(e => (e.innerText || e.getAttribute('title') || '').trim()).filter(t => t);
+  return {
+    disabled: cfg.disabledExtensions || [],
+    federated: (cfg.federated_extensions || []).map(e => e.name),
+    plugins: plugins.length,
+    nbgrader_plugins: plugins.filter(p => p.startsWith('@jupyter/nbgrader')),
+    menus: texts('#jp-MainMenu .lm-MenuBar-itemLabel'),
+    toolbar: texts('.jp-NotebookPanel-toolbar .jp-ToolbarButtonComponent, '
+                   + '.jp-NotebookPanel-toolbar .jp-Toolbar-item [title]'),
+    toasts: texts('.Toastify__toast, .jp-toast-message'),
+  };
+}"""
+
+_INDEX_SHOWN_JS = """path => {
+  const app = window.jupyterapp;
+  const w = app && app.shell && app.shell.currentWidget;
+  return !!(w && w.context && w.context.path === path
+            && w.node.querySelector('.jp-Notebook .jp-Cell'));
+}"""

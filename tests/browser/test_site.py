@@ -1,50 +1,184 @@
-"""The static HTML course (``tools/build_html.py``) in Chromium: every link works.
+"""The static HTML course (``tools/build_html.py``) in Chromium, offline.
 
-The site is built into a temporary folder (stored outputs, nothing executed), served on
-127.0.0.1 by ``http.server`` in a thread, and walked breadth-first from its index: every
-internal link of every page reached must load (no 404) and land on an existing anchor,
-and every chapter of ``notebooks/`` must be reachable from the index.
+The site is built once per session into a temporary folder (``conftest.built_site``: one
+chapter executed in memory, the others from their stored outputs), served on 127.0.0.1
+by ``http.server`` in a thread, and opened with every request to any other host aborted.
+On every page: no request leaves the site and every local one succeeds; MathJax (the
+site's own copy) has typeset every formula and no ``$`` is left in the text outside code;
+every ``<details>`` (answers, the set-up code) is closed until its summary is clicked and
+open after; axe-core (pinned, from ``tools/site_vendor.py``) finds no WCAG 2.1 A/AA
+violation, with the details closed and again with all of them open; every image has alt
+text of its own. The site is also walked breadth-first from its index: every internal
+link of every page reached must load (no 404) and land on an existing anchor, and every
+chapter of ``notebooks/`` must be reachable from the index.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
 from . import labdriver
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, SITE_CHAPTER, serve
 
 pytestmark = pytest.mark.browser
 
+PAGES = ["00_index.html"] + sorted(
+    p.stem + ".html" for p in labdriver.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    if p.name != "00_index.ipynb"
+)  # fmt: skip
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-
-def serve(folder):
-    """Serve ``folder`` on 127.0.0.1 (a free port) from a thread; return the server."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+_MATHJAX_JS = """async () => {
+  if (!window.MathJax || !MathJax.startup) return null;
+  await MathJax.startup.promise;
+  return {
+    formulas: document.querySelectorAll('mjx-container').length,
+    errors: Array.from(document.querySelectorAll('mjx-merror'))
+      .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+  };
+}"""
+# Text outside code, scripts and typeset formulas that still holds a TeX delimiter.
+_RAW_TEX_JS = r"""() => {
+  const skip = 'pre, code, script, style, textarea, mjx-container';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(skip)) continue;
+    if (/\$|\\\(|\\\[/.test(n.nodeValue)) found.push(n.nodeValue.trim().slice(0, 100));
+  }
+  return found;
+}"""
+_DETAILS_JS = """() => Array.from(document.querySelectorAll('details')).map(d => {
+  const body = Array.from(d.children).filter(c => c.tagName !== 'SUMMARY');
+  return {
+    open: d.open,
+    summary: (d.querySelector(':scope > summary') || {}).textContent || null,
+    shown: body.some(c => c.checkVisibility()),
+    hasBody: body.length > 0 && d.textContent.trim().length >
+             ((d.querySelector(':scope > summary') || {}).textContent || '').trim().length,
+  };
+})"""
+_AXE_JS = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => v.id + ' (' + v.help + '): ' + v.nodes.length
+    + ' node(s), e.g. ' + v.nodes.slice(0, 3)
+      .map(n => n.target.join(' ') + ' -- ' + n.failureSummary).join(' | '));
+}"""
+_IMAGES_JS = """() => Array.from(document.querySelectorAll('img')).map((img, i) => ({
+  i, alt: img.getAttribute('alt'), src: (img.getAttribute('src') || '').slice(0, 40)}))"""
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, chromium):
-    """Build the site (stored outputs), serve it on 127.0.0.1; yield its base URL."""
-    build_html = labdriver.load_build_html()
-    out = tmp_path_factory.mktemp("site")
-    build_html.build(out, execute_mode="none", log=lambda *a: None)
-    server = serve(out)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def axe_source():
+    """axe-core's ``axe.min.js``, pinned in ``tools/site_vendor.lock.json``."""
+    labdriver.load_build_html()  # puts tools/ on sys.path
+    import site_vendor
+
+    return site_vendor.asset("axe-core", "axe-core/axe.min.js").decode("utf-8")
+
+
+def open_offline(page, url: str) -> tuple[list[str], list[str]]:
+    """Go to ``url``; return the requests that left the site (aborted by the page's
+    route) and the local ones that failed (HTTP >= 400 or no answer)."""
+    origin = "/".join(url.split("/", 3)[:3]) + "/"
+    outside, failed = [], []
+
+    def on_request(request):
+        if not request.url.startswith((origin, "data:", "blob:")):
+            outside.append(request.url)
+
+    def on_response(response):
+        if response.status >= 400:
+            failed.append(f"{response.url}: HTTP {response.status}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, url
+    return outside, failed
+
+
+def axe_violations(page, source: str) -> list[str]:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=source)
+    return page.evaluate(_AXE_JS, WCAG_AA)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_offline_math_reveals_and_accessibility(site, page, axe_source, name):
+    outside, failed = open_offline(page, site + name)
+    math = page.evaluate(_MATHJAX_JS)
+    assert math is not None, f"{name}: MathJax did not load"
+    assert math["errors"] == [], f"{name}: TeX errors: {math['errors']}"
+    raw = page.evaluate(_RAW_TEX_JS)
+    assert raw == [], f"{name}: TeX left untypeset in the text:\n  " + "\n  ".join(raw)
+    if name != "00_index.html":
+        assert math["formulas"] > 0, f"{name}: no formula typeset"
+
+    closed = axe_violations(page, axe_source)
+    assert closed == [], f"{name} (details closed): WCAG 2.1 AA violations:\n" + "\n".join(closed)
+
+    details = page.evaluate(_DETAILS_JS)
+    if name != "00_index.html":
+        assert any(d["summary"] == "Set-up code" for d in details), f"{name}: set-up not folded"
+    for i, d in enumerate(details):
+        what = f"{name}: <details> {i} ({d['summary']!r})"
+        assert d["hasBody"], f"{what} is empty: its content went outside it"
+        assert not d["open"] and not d["shown"], f"{what} is open before its click"
+        page.locator("details").nth(i).locator(":scope > summary").click()
+        after = page.evaluate(_DETAILS_JS)[i]
+        assert after["open"] and after["shown"], f"{what} did not open on its click"
+
+    opened = axe_violations(page, axe_source)
+    assert opened == [], f"{name} (details open): WCAG 2.1 AA violations:\n" + "\n".join(opened)
+    assert outside == [], f"{name}: requests left the site: {outside}"
+    assert failed == [], f"{name}: local requests failed: {failed}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_images_have_alt_text(site, page, name):
+    """Every figure says what it shows (its own alt text, not nbconvert's placeholder)."""
+    page.goto(site + name, wait_until="load")
+    bad = [
+        img for img in page.evaluate(_IMAGES_JS)
+        if not (img["alt"] or "").strip() or img["alt"].strip() == NBCONVERT_DEFAULT_ALT
+    ]  # fmt: skip
+    assert bad == [], f"{name}: {len(bad)} image(s) without alt text of their own: {bad[:5]}"
+
+
+_SPAN_JS = """() => {
+  // From the last reveal before the first explorer to the end of that explorer's figure.
+  const note = document.querySelector('.lrsched-static-note');
+  const cell = note.closest('.jp-Cell');
+  const reveals = Array.from(document.querySelectorAll('details:not(.site-setup)'))
+    .filter(d => d.compareDocumentPosition(cell) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const top = (reveals.length ? reveals[reveals.length - 1] : cell).getBoundingClientRect().top;
+  return {top: top + window.scrollY, bottom: cell.getBoundingClientRect().bottom + window.scrollY,
+          reveal: reveals.length > 0, images: cell.querySelectorAll('img').length};
+}"""
+
+
+def test_chapter_page_screenshot(site, page):
+    """A picture of a chapter page as a reader sees it, from a reveal (opened) to the
+    first explorer's first frame, formulas typeset (artifacts/screenshots/site_chapter.png)."""
+    page.goto(site + SITE_CHAPTER + ".html", wait_until="load")
+    assert page.evaluate(_MATHJAX_JS)["formulas"] > 0
+    for summary in page.locator("details:not(.site-setup) > summary").all():
+        summary.click()
+    span = page.evaluate(_SPAN_JS)
+    assert span["reveal"] and span["images"] == 1, span
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "site_chapter.png"
+    top = max(0, span["top"] - 40)
+    height = min(span["bottom"] + 20 - top, 4000)
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": top, "width": 1400, "height": height})  # fmt: skip
+    assert path.stat().st_size > 10_000
 
 
 _LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
@@ -113,7 +247,7 @@ def test_every_link_works_and_every_chapter_is_reachable(site, page):
     assert not missing, f"chapters not reachable from the index: {missing}"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(site + "00_index.html", wait_until="domcontentloaded")
+    page.goto(site + "00_index.html", wait_until="load")
     page.screenshot(path=str(SCREENSHOTS / "site_index.png"))
 
 

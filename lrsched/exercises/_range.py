@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks_core import (
+from ..range_test import one_step_losses
+from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     _call,
@@ -26,7 +27,6 @@ from ._checks_core import (
     _run,
     _wrong,
 )
-from .range_test import one_step_losses
 
 __all__ = ["check_range_test"]
 

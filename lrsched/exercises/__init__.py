@@ -19,7 +19,7 @@ replaces its signal handler (a watchdog thread does not depend on either); chang
 the time limit is itself reported and the answer is not accepted. ``os._exit`` ends
 the process before any Python code can run, so no in-process check can report it:
 graded runs are protected from it by nbgrader's kernel time limits and the
-instructor's integrity report. The details are in ``lrsched/_checks_core.py``.
+instructor's integrity report. The details are in ``lrsched/exercises/_core.py``.
 
 **What feedback may say.** A message gives the expected value at *one* probe point at
 most, and only where the answer is a function (the SGDR schedule, the SGD run, the
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks_core import (
+from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     TimeLimitExceeded,
@@ -49,10 +49,10 @@ from ._checks_core import (
     _real,
     _type_name,
 )
-from ._checks_range import check_range_test
-from ._checks_run_sgd import Z_MEAN, Z_VAR, check_run_sgd
-from ._checks_schedules import MIN_PEAK, _pairs, check_schedules
-from ._checks_sgdr import check_cosine_midpoint, check_sgdr
+from ._range import check_range_test
+from ._run_sgd import Z_MEAN, Z_VAR, check_run_sgd
+from ._schedules import MIN_PEAK, _pairs, check_schedules
+from ._sgdr import check_cosine_midpoint, check_sgdr
 
 __all__ = [
     "Feedback",
@@ -235,8 +235,10 @@ def reveal_button(chapter: str, exercise: str, *, label: str = "Show the referen
     there is one copy of it. In a classroom release, which has no reference edition,
     the button says so.
     """
-    import ipywidgets as widgets
-    from IPython.display import Markdown
+    from .._extras import require
+
+    widgets = require("ipywidgets", feature="lrsched.exercises.reveal_button")
+    Markdown = require("IPython.display", feature="lrsched.exercises.reveal_button").Markdown
 
     if not isinstance(exercise, str) or not exercise:
         raise TypeError(f"exercise must be a grade_id prefix such as 'ex1'; got {exercise!r}")

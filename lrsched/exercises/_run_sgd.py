@@ -46,7 +46,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks_core import (
+from ..theory import expected_loss, expected_loss_parts
+from ._core import (
     Feedback,
     _call,
     _fmt,
@@ -55,7 +56,6 @@ from ._checks_core import (
     _run,
     _wrong,
 )
-from .theory import expected_loss, expected_loss_parts
 
 __all__ = ["check_run_sgd", "Z_MEAN", "Z_VAR"]
 

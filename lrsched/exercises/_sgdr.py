@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks_core import (
+from ..cosine import SGDR, Cosine
+from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     _call,
@@ -24,7 +25,6 @@ from ._checks_core import (
     _run,
     _wrong,
 )
-from .cosine import SGDR, Cosine
 
 __all__ = ["check_sgdr", "check_cosine_midpoint"]
 

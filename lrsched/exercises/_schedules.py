@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks_core import (
+from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     _call,
