@@ -460,20 +460,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", nargs="+", choices=DESIGNS, default=list(DESIGNS))
     args = parser.parse_args(argv)
     designs = tuple(d for d in DESIGNS if d in args.designs)
-    ok = run_block(args.goal_ms, designs)
+    met = run_block(args.goal_ms, designs)
     sys.stdout.flush()
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    failed = False
     for python in args.python:
         cmd = [python, str(Path(__file__).resolve()), "--goal-ms", str(args.other_goal_ms),
                "--designs", *designs]  # fmt: skip
         done = subprocess.run(cmd, env=env, check=False)
-        if done.returncode not in (0, 1):
+        if done.returncode != 0:
             print(f"== {python}: the benchmark failed (exit code {done.returncode})")
-        ok &= done.returncode == 0
-    return 0 if ok else 1
-
+            failed = True
+    # A missed goal is reported in the tables ('SLOW'), not by the exit code: a benchmark
+    # measures, it does not pass or fail on timings (make bench runs the next one).
+    if not met:
+        print("\nsome medians are above the goal on this interpreter (rows marked SLOW)")
+    return 1 if failed else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -71,7 +71,7 @@ __version__ = "0.1.0"
 
 #: Submodules loaded on first use (``lrsched.plot`` and ``lrsched.widgets`` import
 #: matplotlib / ipywidgets, which the numerical core must not pull in).
-_LAZY = ("plot", "widgets", "exercises", "torch", "optax", "keras")
+_LAZY = ("plot", "widgets", "exercises", "network", "torch", "optax", "keras")
 #: Names loaded on first use from the module that holds them (the framework adapters'
 #: helpers import no framework; ``lrsched.torch`` etc. import theirs when first used).
 _LAZY_NAMES = {
