@@ -208,6 +208,27 @@ def ref_cycle(r: widgets.ExplorerResult) -> None:
     _ref_finish(fig, axes, "cycles")
 
 
+def ref_network(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(3, [1.5, 1.1, 0.75])
+    c, rec = r.curves, r.raw
+    k = c["k"]
+    for i in range(rec.seeds.size):
+        alive = rec.alive[i]
+        axes[0].plot(k[alive], rec.train_loss[i, alive], color=COLORS[0], lw=0.8, alpha=0.35)
+        axes[0].plot(k[alive], rec.test_loss[i, alive], color=COLORS[1], lw=0.8, alpha=0.35,
+                     ls="--")  # fmt: skip
+        axes[1].plot(k[alive], rec.test_accuracy[i, alive], color=COLORS[1], lw=0.8, alpha=0.35)
+    axes[0].plot(k, c["train_loss"], color=COLORS[0], lw=2, label="train, mean")
+    axes[0].plot(k, c["test_loss"], color=COLORS[1], lw=2, ls="--", label="held-out, mean")
+    axes[0].set_yscale("log")
+    axes[1].plot(k, c["test_accuracy"], color=COLORS[1], lw=2, marker="o", ms=3)
+    axes[2].plot(c["t"], c["lr"], color=COLORS[2], lw=2)
+    for ax, label in zip(axes, ("loss", "held-out accuracy", "learning rate"), strict=True):
+        ax.set_xlabel("update t")
+        ax.set_ylabel(label)
+    _ref_finish(fig, axes, r.title[:90])
+
+
 def time_reference(draw: Callable[[widgets.ExplorerResult], None], r: Any) -> float:
     draw(r)  # warm-up
     times = []
@@ -236,6 +257,7 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
     digits_150 = widgets.range_test_explorer(
         "digits", n=_RANGE_N_MAX, smoothing=True, preload=True, show=False
     )
+    network = widgets.network_explorer(show=False)
     return [
         ("schedule (cosine, T=100)", sched, "lr0", _options(sched, "lr0", 1e-3, 1), ref_schedule,
          None),
@@ -260,6 +282,8 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
          list(range(5, 5 + 2 * MOVES, 2)), ref_cycle, None),
         ("cycles (CLR, T=500, 50 seeds)", widgets.cycle_explorer("cyclic", T=500, show=False),
          "step_size_up", list(range(5, 5 + 3 * MOVES, 3)), ref_cycle, None),
+        ("network (3 seeds, T=80, cosine)", network, "peak",
+         _options(network, "peak", 1e-3, 1), ref_network, None),
     ]  # fmt: skip
 
 
@@ -301,6 +325,7 @@ def random_cases() -> list[tuple[str, Any, dict[str, Any], Callable[[], None] | 
          widgets.range_test_explorer("digits", preload=True, show=False),
          {"problem": "digits"}, _clear_digits_cache),
         ("cycles", widgets.cycle_explorer(show=False), {}, None),
+        ("network", widgets.network_explorer(show=False), {}, None),
     ]  # fmt: skip
 
 

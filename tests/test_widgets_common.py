@@ -38,6 +38,7 @@ from .widget_cases import (  # noqa: E402
         (wd.noisy_sgd_explorer, "noisy_sgd"),
         (wd.range_test_explorer, "range_test"),
         (wd.cycle_explorer, "cycle"),
+        (wd.network_explorer, "network"),
     ],
 )
 def test_explorer_is_an_interactive_with_controls_then_output(build, kind):
@@ -144,6 +145,7 @@ MOVES = {
     "noisy_sgd": (wd.noisy_sgd_explorer, {"family": "fixed", "lr0": 0.8}),
     "range_test": (wd.range_test_explorer, {"lr_max": 1.0, "smoothing": True}),
     "cycle": (wd.cycle_explorer, {"family": "cyclic"}),
+    "network": (wd.network_explorer, {"peak": 0.02, "warmup_pct": 10}),
 }
 CALLBACK_ERROR = "Exception in interact callback"
 

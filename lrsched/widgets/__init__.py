@@ -1,6 +1,6 @@
 r"""Interactive explorers for the course notebooks (ipywidgets + matplotlib).
 
-Five explorers, each a function that returns an :class:`ipywidgets.interactive`
+Six explorers, each a function that returns an :class:`ipywidgets.interactive`
 (controls first, the :class:`~ipywidgets.Output` last)::
 
     >>> from lrsched import widgets  # doctest: +SKIP
@@ -12,10 +12,13 @@ Five explorers, each a function that returns an :class:`ipywidgets.interactive`
 * :func:`noisy_sgd_explorer` -- noisy SGD on the quadratic, Monte Carlo against the exact
   expected loss;
 * :func:`range_test_explorer` -- the LR range test on the quadratic or on the digits model;
-* :func:`cycle_explorer` -- SGDR and cyclical rates, and what a restart does to the loss.
+* :func:`cycle_explorer` -- SGDR and cyclical rates, and what a restart does to the loss;
+* :func:`network_explorer` -- schedule family x peak x warm-up, a small MLP trained on the
+  digits over a few seeds (:mod:`lrsched.network`).
 
 Every explorer's callback calls a pure *compute-and-draw* function (:func:`draw_schedule`,
-:func:`draw_warmup`, :func:`draw_noisy_sgd`, :func:`draw_range_test`, :func:`draw_cycle`)
+:func:`draw_warmup`, :func:`draw_noisy_sgd`, :func:`draw_range_test`, :func:`draw_cycle`,
+:func:`draw_network`)
 and **returns** its :class:`ExplorerResult`: the figure, the numbers shown, the table rows
 and the notes about clamped settings. A notebook can call the same function in an ordinary,
 output-checked cell; a test can drive the widget (``w.children[i].value = ...``, or
@@ -40,7 +43,8 @@ scripts) it only updates the figure.
 
 Layout: one module per explorer (:mod:`~lrsched.widgets.schedule`,
 :mod:`~lrsched.widgets.warmup`, :mod:`~lrsched.widgets.noisy_sgd`,
-:mod:`~lrsched.widgets.range_test`, :mod:`~lrsched.widgets.cycle`), the shared drawing
+:mod:`~lrsched.widgets.range_test`, :mod:`~lrsched.widgets.cycle`,
+:mod:`~lrsched.widgets.network`), the shared drawing
 pieces (result, canvas, legend, limits, painters' base) in ``_drawing`` and the widget
 plumbing (control specs, the interactive, :func:`controls`, :func:`set_controls`,
 :func:`random_settings`) in ``_controls``. Every public name is importable from
@@ -65,6 +69,13 @@ from __future__ import annotations
 from ._controls import controls, random_settings, set_controls
 from ._drawing import BuiltSchedule, ExplorerResult
 from .cycle import CYCLE_FAMILIES, CYCLE_PARAMS, build_cycle_schedule, cycle_explorer, draw_cycle
+from .network import (
+    NETWORK_FAMILIES,
+    NETWORK_OPTIMIZERS,
+    build_network_schedule,
+    draw_network,
+    network_explorer,
+)
 from .noisy_sgd import NOISY_FAMILIES, build_noisy_schedule, draw_noisy_sgd, noisy_sgd_explorer
 from .range_test import RANGE_PROBLEMS, draw_range_test, range_test_explorer
 from .schedule import (
@@ -78,6 +89,11 @@ from .schedule import (
 from .warmup import WARMUP_DECAYS, build_warmup_schedule, draw_warmup, warmup_explorer
 
 __all__ = [
+    "NETWORK_FAMILIES",
+    "NETWORK_OPTIMIZERS",
+    "build_network_schedule",
+    "draw_network",
+    "network_explorer",
     "ExplorerResult",
     "BuiltSchedule",
     "SCHEDULE_FAMILIES",

@@ -60,7 +60,8 @@ class ExplorerResult:
     Attributes
     ----------
     kind : str
-        ``"schedule"``, ``"warmup"``, ``"noisy_sgd"``, ``"range_test"`` or ``"cycle"``.
+        ``"schedule"``, ``"warmup"``, ``"noisy_sgd"``, ``"range_test"``, ``"cycle"`` or
+        ``"network"``.
     figure : matplotlib.figure.Figure
         The figure drawn. An explorer reuses one figure for every update, so this is the
         state of its *latest* update.
