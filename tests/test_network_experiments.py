@@ -14,6 +14,7 @@ from lrsched.network import experiments as ex
 # two-sided 95 % Student-t quantiles t_{0.975, df} from the published table
 T975 = {1: 12.706204736174707, 2: 4.302652729911275, 3: 3.182446305284263}
 SMALL = (64, 8, 10)
+NAN = float("nan")
 
 
 def _by_hand(values) -> tuple[float, float, float]:
@@ -46,6 +47,12 @@ def data():
 
 
 @pytest.fixture(scope="module")
+def noisy():
+    """The split of the noise-floor experiments' defaults: 20 % of training labels wrong."""
+    return digits_data(0, label_noise=0.2)
+
+
+@pytest.fixture(scope="module")
 def decay():
     return ex.decay_matters(n_seeds=3, epochs=2, sizes=SMALL, n_evals=4)
 
@@ -57,7 +64,7 @@ def test_estimate_is_the_student_t_interval():
 
 
 def test_decay_budgets_are_equal_and_statistics_match_the_records(decay, data):
-    T = 2 * math.ceil(data.n_train / 32)
+    T = 2 * math.ceil(data.n_train / 16)  # the default batch of 16
     assert decay.T == T and decay.lrs.shape == (4, T)
     assert np.all(decay.lrs[:, 0] == decay.peak) and np.all(decay.lrs.max(axis=1) == decay.peak)
     np.testing.assert_array_equal(decay.lrs[0], np.full(T, decay.peak))
@@ -77,6 +84,7 @@ def test_decay_budgets_are_equal_and_statistics_match_the_records(decay, data):
                                                  decay.test_loss[:, 0, -1], False)
     assert decay.win_accuracy["constant"] == 0.5
     assert "linear" in decay.summary() and "constant" in decay.summary()
+    assert "(batch 16, 20 % of training labels wrong)" in decay.summary()
 
 
 def test_decay_gap_step_follows_its_definition(decay):
@@ -123,10 +131,10 @@ def test_warmup_budgets_spikes_and_sharpness(data):
     for j, f in enumerate(fr):
         spikes = []
         for s in (0, 1):
-            one = train(MLP((64, 8, 8, 10)), SGD(momentum=r.momentum), data,
-                        r.lrs["sgd_momentum"][j : j + 1], [s])
+            one = train(ex.ScaledMLP((64, 8, 8, 10), r.init_scale), SGD(momentum=r.momentum),
+                        data, r.lrs["sgd"][j : j + 1], [s])
             spikes.append(one.batch_loss[0, :early].max() / one.train_loss[0, 0])
-        _check_estimate(r.spike["sgd_momentum"][f], spikes)
+        _check_estimate(r.spike["sgd"][f], spikes)
     assert r.sharpness.shape == (1, 3, r.sharpness_steps.size)
     assert r.sharpness_steps[0] == 0 and r.sharpness_steps[-1] == early
     assert np.all(r.sharpness > 0)
@@ -140,7 +148,7 @@ def restart():
     return ex.restarts(n_seeds=2, epochs=2, cycles=2, sizes=SMALL)
 
 
-def test_restart_budgets_and_snapshots(restart, data):
+def test_restart_budgets_and_snapshots(restart, noisy):
     r = restart
     T = r.T
     assert r.lrs.shape == (2, T) and r.cycle_ends[-1] == T
@@ -149,8 +157,8 @@ def test_restart_budgets_and_snapshots(restart, data):
     assert r.lrs[0, T0] == r.peak  # the restart
     # the snapshot at the first cycle end equals an independent run stopped there
     for j in range(2):
-        one = train(MLP(SMALL), SGD(momentum=0.9), data, r.lrs[j : j + 1, :T0], [1],
-                    record_batch_loss=False)
+        one = train(MLP(SMALL), SGD(momentum=0.9), noisy, r.lrs[j : j + 1, :T0], [1],
+                    batch_size=16, record_batch_loss=False)
         np.testing.assert_allclose(r.snapshots[1, j, 0], one.theta[0], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(r.anytime[1, j, 0], one.test_accuracy[0, -1])
 
@@ -230,7 +238,7 @@ def test_one_cycle_speed_steps_to_target_and_budgets():
     assert "steps to 0.8" in r.summary()
 
 
-def test_wsd_branches_share_the_stable_prefix(data):
+def test_wsd_branches_share_the_stable_prefix(noisy):
     r = ex.wsd_branches(n_seeds=2, epochs=2, lengths=(0.5, 1.0), sizes=SMALL)
     K = r.lengths.size
     assert r.lrs.shape[:2] == (K, 3)
@@ -242,9 +250,9 @@ def test_wsd_branches_share_the_stable_prefix(data):
         np.testing.assert_array_equal(wsd[: L - td], stable[: L - td])
         np.testing.assert_allclose(cos[:L], lr_values(Cosine(r.peak, L), L))
         # the branched WSD run equals an independent WSD run of length L
-        one = train(MLP(SMALL), SGD(momentum=0.9), data,
+        one = train(MLP(SMALL), SGD(momentum=0.9), noisy,
                     lr_values(WSD(r.peak, L, 0, td, "linear"), L)[None], [0],
-                    record_batch_loss=False)
+                    batch_size=16, record_batch_loss=False)
         assert r.accuracy[0, 0, i] == one.test_accuracy[0, -1]
         assert r.loss[0, 0, i] == pytest.approx(one.test_loss[0, -1], rel=1e-12)
         _check_estimate(r.estimates["wsd"][i], r.accuracy[:, 0, i])
@@ -252,7 +260,50 @@ def test_wsd_branches_share_the_stable_prefix(data):
     assert "WSD" in r.summary()
 
 
+def test_batch_size_and_label_noise_reach_every_run():
+    """An experiment's run equals an independent run on the noisy split with that batch."""
+    r = ex.decay_matters(n_seeds=2, epochs=1, sizes=SMALL, n_evals=2, batch_size=64,
+                         label_noise=0.3)
+    d = digits_data(0, label_noise=0.3)
+    assert r.T == math.ceil(d.n_train / 64)
+    for j in (0, 2):
+        one = train(MLP(SMALL), SGD(momentum=0.9), d, r.lrs[j : j + 1], [1], batch_size=64,
+                    eval_steps=r.eval_steps, record_batch_loss=False)
+        np.testing.assert_allclose(r.test_loss[1, j], one.test_loss[0], rtol=1e-12)
+        np.testing.assert_array_equal(r.test_accuracy[1, j], one.test_accuracy[0])
+        assert r.final_train_loss[r.labels[j]].n == 2
+
+
+def test_scaled_mlp_multiplies_the_initial_weights():
+    base, scaled = MLP((64, 16, 16, 10)), ex.ScaledMLP((64, 16, 16, 10), 1.5)
+    np.testing.assert_array_equal(scaled.init_params([3, 4]), 1.5 * base.init_params([3, 4]))
+    assert scaled.n_params == base.n_params
+    # with zero biases and ReLU, the logits of the initial network scale by 1.5^3
+    X = digits_data(0).X_test[:5]
+    np.testing.assert_allclose(scaled.forward(scaled.init_params([3]), X),
+                               1.5**3 * base.forward(base.init_params([3]), X), rtol=1e-12)
+    with pytest.raises(ValueError, match="init_scale"):
+        ex.ScaledMLP((64, 10), 0.0)
+    with pytest.raises(TypeError, match="init_scale"):
+        ex.ScaledMLP((64, 10), "2")
+
+
+def test_diverged_restarts_are_scored_with_the_fill_values():
+    r = ex.restarts(n_seeds=2, epochs=1, cycles=2, sizes=SMALL, peak=80.0)
+    assert r.diverged.all()
+    for k in r.final:
+        assert r.final[k].mean == pytest.approx(0.1) and r.final[k].low == r.final[k].high
+        assert r.final_nll[k].mean == pytest.approx(10 * math.log(10))
+    assert np.all(r.ensemble_accuracy == 0.1) and np.all(np.isfinite(r.snapshots))
+
+
 @pytest.mark.parametrize(("fn", "kw", "exc", "name"), [
+    (ex.decay_matters, {"label_noise": 1.0}, ValueError, "label_noise"),
+    (ex.wsd_branches, {"label_noise": NAN}, ValueError, "label_noise"),
+    (ex.restarts, {"batch_size": 0}, ValueError, "batch_size"),
+    (ex.one_cycle_speed, {"batch_size": 1.5}, TypeError, "batch_size"),
+    (ex.warmup_effect, {"init_scale": 0}, ValueError, "init_scale"),
+    (ex.warmup_effect, {"init_scale": float("inf")}, ValueError, "init_scale"),
     (ex.decay_matters, {"n_seeds": 1}, ValueError, "n_seeds"),
     (ex.decay_matters, {"n_seeds": True}, TypeError, "n_seeds"),
     (ex.decay_matters, {"peak": float("nan")}, ValueError, "peak"),

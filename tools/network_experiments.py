@@ -1,8 +1,10 @@
 """Run the six network schedule experiments and print every number.
 
 Each experiment of :mod:`lrsched.network.experiments` runs at its default size (10
-seeds, a few epochs of the digits MLP) and prints its ``summary()`` and its wall-clock
-time. BLAS uses one thread unless ``--threads`` says otherwise.
+seeds, a few epochs of the digits MLP) in the regime its module docstring gives (a
+noise floor from label noise and small batches for decay, restarts and WSD; a sharp
+initialisation for warm-up; a short budget for one-cycle) and prints its ``summary()``
+and its wall-clock time. BLAS uses one thread unless ``--threads`` says otherwise.
 
 Run with ``python tools/network_experiments.py [--only NAME ...] [--seeds N] [--threads N]``.
 """

@@ -14,7 +14,7 @@ or any arrays (:class:`NetworkData`).
     ...                  [Cosine(0.05, 210)], seeds=range(3), T=210)  # doctest: +SKIP
 """
 
-from .data import NetworkData, digits_data
+from .data import NetworkData, digits_data, noisy_labels
 from .mlp import ACTIVATIONS, INITS, MLP
 from .optimizers import SGD, Adam, AdamW, Optimizer, make_optimizer
 from .sharpness import SharpnessResult, sharpness
@@ -34,6 +34,7 @@ __all__ = [
     "TrainRecord",
     "digits_data",
     "make_optimizer",
+    "noisy_labels",
     "mean_ci",
     "sharpness",
     "train",

@@ -3,7 +3,10 @@ r"""The data a network trains on: a fixed train / held-out split, standardised.
 :func:`digits_data` gives the split of :class:`lrsched.DigitsProblem` (scikit-learn's
 1,797 8x8 digits, stratified, 25 % held out), whose features are standardised with the
 **training** split's statistics, :math:`x \mapsto (x - \mu_{\text{train}}) /
-\sigma_{\text{train}}`. Any other arrays can be wrapped in :class:`NetworkData`.
+\sigma_{\text{train}}`. Optionally a fixed fraction of the **training** labels is
+replaced by wrong labels (label noise, which keeps a constant learning rate on a
+gradient-noise floor); the held-out labels are never touched. Any other arrays can be
+wrapped in :class:`NetworkData`.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import as_array, check_int
+from .._validate import as_array, check_int, check_real
 
-__all__ = ["NetworkData", "digits_data"]
+__all__ = ["NetworkData", "digits_data", "noisy_labels"]
 
 
 def _features(name: str, X: Any) -> np.ndarray:
@@ -99,13 +102,58 @@ class NetworkData:
                 f"n_features={self.n_features}, n_classes={self.n_classes})")
 
 
-def digits_data(seed: int = 0, *, test_size: float = 0.25) -> NetworkData:
-    """The standardised digits split of :class:`lrsched.DigitsProblem` (``seed``, ``test_size``).
+def noisy_labels(y: Any, fraction: float, n_classes: int, seed: int) -> np.ndarray:
+    r"""``y`` with exactly :math:`m = \mathrm{round}(f\,n)` labels replaced by wrong ones.
+
+    The :math:`m` positions are a uniform random subset (without replacement) and each
+    of them gets a label drawn uniformly from the :math:`K - 1` classes other than its
+    own, :math:`y'_i = (y_i + u_i) \bmod K` with :math:`u_i \sim \mathcal U\{1, \dots,
+    K-1\}`, so exactly :math:`m` labels differ from ``y``. Both draws come from
+    ``np.random.default_rng([seed, 4])``: the same ``seed`` gives the same labels.
+
+    Parameters
+    ----------
+    y : array of shape (n,)
+        Integer labels in ``[0, n_classes)``.
+    fraction : float
+        :math:`f \in [0, 1]`.
+    n_classes : int
+        :math:`K \ge 2`.
+    seed : int
+        In :math:`[0, 2^{32} - 1]`.
+    """
+    K = check_int("n_classes", n_classes, low=2, high=2**16)
+    arr = as_array("y", y, "a 1-D integer array of class labels")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"y must be a non-empty 1-D array of labels; got shape {arr.shape}")
+    y = _labels("y", arr, arr.shape[0], K)
+    f = check_real("fraction", fraction, low=0.0, high=1.0)
+    seed = check_int("seed", seed, low=0, high=2**32 - 1)
+    n = y.shape[0]
+    m = round(f * n)
+    out = y.copy()
+    if m:
+        rng = np.random.default_rng([seed, 4])
+        idx = rng.choice(n, size=m, replace=False)
+        out[idx] = (y[idx] + rng.integers(1, K, size=m)) % K
+    out.setflags(write=False)
+    return out
+
+
+def digits_data(seed: int = 0, *, test_size: float = 0.25,
+                label_noise: float = 0.0) -> NetworkData:
+    r"""The standardised digits split of :class:`lrsched.DigitsProblem` (``seed``, ``test_size``).
+
+    ``label_noise`` :math:`f \in [0, 1)`: a fraction of the training labels made wrong by
+    :func:`noisy_labels` (with ``seed``); the default 0 leaves them all as they are. The
+    held-out labels are always the true ones.
 
     Needs scikit-learn (the ``course`` extra); without it an ``ImportError`` says so.
     With the defaults: 1,347 training and 450 held-out images, 64 features, 10 classes.
     """
     from ..digits import DigitsProblem
 
+    f = check_real("label_noise", label_noise, low=0.0, high=1.0, high_open=True)
     p = DigitsProblem(seed, test_size=test_size)
-    return NetworkData(p.X_train, p.y_train, p.X_test, p.y_test, n_classes=10)
+    y_train = noisy_labels(p.y_train, f, 10, seed) if f > 0 else p.y_train
+    return NetworkData(p.X_train, y_train, p.X_test, p.y_test, n_classes=10)

@@ -13,13 +13,29 @@ updates and the same peak rate. A diverged run is frozen and scored with the fil
 values of :class:`~lrsched.network.TrainRecord` (chance accuracy, loss ``max_loss``).
 
 1. :func:`decay_matters` -- constant vs step vs cosine vs linear-to-zero.
-2. :func:`warmup_effect` -- warm-up length for Adam and SGD with momentum at a high peak,
+2. :func:`warmup_effect` -- warm-up length for Adam and SGD (optional momentum) at a high peak,
    with the sharpness of the first updates against :math:`2/\alpha_t`.
 3. :func:`restarts` -- SGDR vs one cosine: anytime accuracy and a snapshot ensemble.
 4. :func:`range_to_training` -- range test, one-cycle on its suggestion vs the best
    constant rate of a grid.
 5. :func:`one_cycle_speed` -- one-cycle vs constant-then-cosine, accuracy against steps.
 6. :func:`wsd_branches` -- cooldowns branched from one stable run vs cosine of each length.
+
+Defaults put each experiment where the literature expects its effect, chosen before
+looking at the comparison it makes. Decay, restarts, WSD: a **noise floor** -- 20 % of
+the training labels wrong (:func:`~lrsched.network.data.noisy_labels`), batches of 16,
+so a constant rate bounces on a floor set by gradient noise (and the 64-64-10 net cannot
+just interpolate the training set); peak 0.05, the larger of 0.1, 0.05 at which the
+constant run does not diverge there (each SGDR cycle restarts from it). Warm-up:
+**unstable at initialisation, stable after the first updates** -- a 4-layer ReLU net
+with initial weights 1.5 times He's (:class:`ScaledMLP`) starts with a sharpness far
+above :math:`2/\alpha` that falls within a few percent of training; the peaks (SGD 0.2,
+Adam 0.06) are the largest of the factor-2 grids 0.05..0.4 and 0.03..0.12 at which runs
+warmed up over 20 % all train. That SGD has no momentum: with heavy-ball 0.9 the
+largest such peak sits at the initial limit :math:`(2 + 2\mu)/\lambda_0`, so no rate is
+unstable only at the start.
+One-cycle: a **short budget** (2 epochs) and peaks up to 0.8 (super-convergence). The
+range test runs on the clean split with batches of 32, as a learner would run it.
 
 A run "truncated" at :math:`T_k` has its rates after :math:`T_k` set to 0, which freezes
 its weights (SGD with momentum moves by :math:`\alpha_t b_t = 0`): its final weights are
@@ -45,11 +61,13 @@ from ..warmup import WSD, warmup_cosine
 from .data import NetworkData, digits_data
 from .mlp import MLP
 from .optimizers import SGD, Adam, Optimizer
+from .scaled import ScaledMLP
 from .summary import mean_ci, win_rate
 from .train import TrainRecord, train
 
 __all__ = [
     "Estimate",
+    "ScaledMLP",
     "DecayResult",
     "WarmupResult",
     "RestartResult",
@@ -96,18 +114,20 @@ def _win(a: np.ndarray, b: np.ndarray, higher: bool) -> float:
     return float(win_rate(a, b, higher_is_better=higher))
 
 
-@lru_cache(maxsize=4)
-def _data(seed: int) -> NetworkData:
-    return digits_data(seed)
+@lru_cache(maxsize=8)
+def _data(seed: int, label_noise: float) -> NetworkData:
+    return digits_data(seed, label_noise=label_noise)
 
 
 def _common(n_seeds: Any, epochs: Any, first_seed: Any, data_seed: Any,
-            batch_size: Any = BATCH) -> tuple[NetworkData, np.ndarray, int, int]:
+            batch_size: Any = BATCH, label_noise: Any = 0.0,
+            ) -> tuple[NetworkData, np.ndarray, int, int]:
     """Checked data, seeds, number of updates ``T`` and batch size."""
     n_seeds = check_int("n_seeds", n_seeds, low=2, high=1000)
     epochs = check_int("epochs", epochs, low=1, high=1000)
     first_seed = check_int("first_seed", first_seed, low=0, high=2**32 - 1001)
-    data = _data(check_int("data_seed", data_seed, low=0, high=2**32 - 1))
+    noise = check_real("label_noise", label_noise, low=0.0, high=1.0, high_open=True)
+    data = _data(check_int("data_seed", data_seed, low=0, high=2**32 - 1), noise)
     batch_size = check_int("batch_size", batch_size, low=1, high=data.n_train)
     steps_per_epoch = -(-data.n_train // batch_size)
     seeds = np.arange(first_seed, first_seed + n_seeds, dtype=np.int64)
@@ -149,6 +169,13 @@ def _grid(rec: TrainRecord, n_seeds: int, name: str) -> np.ndarray:
 def _lines(title: str, rows: list[tuple[str, Any]]) -> str:
     width = max(len(k) for k, _ in rows)
     return "\n".join([title] + [f"  {k:<{width}}  {v}" for k, v in rows])
+
+
+def _setting(batch: int, label_noise: Any) -> str:
+    """`` (batch B, f % of training labels wrong)`` for a summary's title (checked input)."""
+    f = float(label_noise)
+    return f" (batch {batch}, {100 * f:g} % of training labels wrong)" if f else \
+        f" (batch {batch})"
 
 
 def _gap_opens(diff: np.ndarray, steps: np.ndarray, sign: float) -> int | None:
@@ -211,6 +238,7 @@ class DecayResult:
     gap_accuracy: dict[str, int | None]
     diverged: np.ndarray
     final_train_loss: dict[str, Estimate]
+    setting: str = ""
 
     def summary(self) -> str:
         rows = [("schedule", "held-out accuracy | held-out loss | wins vs constant (acc, "
@@ -223,24 +251,29 @@ class DecayResult:
         rows.append(("train loss", " | ".join(f"{k} {v}" for k, v in
                                               self.final_train_loss.items())))
         n = self.test_accuracy.shape[0]
-        return _lines(f"1. Decay matters: peak {self.peak:g}, T={self.T} updates, {n} seeds "
+        return _lines(f"1. Decay matters: peak {self.peak:g}, T={self.T} updates"
+                      f"{self.setting}, {n} seeds "
                       "(gap opens = first step from which the paired 95 % interval of the "
                       "difference from constant excludes 0 for the rest of the run)", rows)
 
 
 def decay_matters(
-    *, n_seeds: int = 10, epochs: int = 10, peak: float = 0.1, momentum: float = 0.9,
+    *, n_seeds: int = 10, epochs: int = 10, peak: float = 0.05, momentum: float = 0.9,
     sizes: tuple[int, ...] = (64, 64, 10), first_seed: int = 0, data_seed: int = 0,
-    n_evals: int = 20,
+    n_evals: int = 20, batch_size: int = 16, label_noise: float = 0.2,
 ) -> DecayResult:
     r"""Constant vs step vs cosine vs linear-to-zero at the same peak and number of updates.
 
-    SGD with heavy-ball momentum, batch 32, ``T = epochs`` epochs of updates. Schedules:
+    SGD with heavy-ball momentum, ``T = epochs`` epochs of updates of ``batch_size``
+    images of the digits split with a fraction ``label_noise`` of wrong training labels
+    (the noise floor of the module docstring; the recorded train loss is on those
+    labels, the held-out labels are clean). Schedules:
     :math:`\alpha_0`; :math:`\alpha_0\cdot 0.1^{[t\ge T/2] + [t \ge 3T/4]}`;
     :math:`\frac{\alpha_0}2(1 + \cos\pi t/T)`; :math:`\alpha_0(1 - t/T)`. Held-out
     accuracy and loss are recorded at ``n_evals + 1`` evenly spaced steps.
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     peak, mu = _peak("peak", peak), _momentum(momentum)
     n_evals = check_int("n_evals", n_evals, low=1, high=10**4)
     scheds = {"constant": Constant(peak), "step": MultiStep(peak, [T // 2, 3 * T // 4], 0.1),
@@ -249,7 +282,7 @@ def decay_matters(
     lrs, run_seeds = _table(rows, seeds)
     steps = np.unique(np.linspace(0, T, n_evals + 1).round().astype(int))
     rec = train(MLP(sizes), SGD(momentum=mu), data, lrs, run_seeds, eval_steps=steps,
-                record_batch_loss=False)
+                batch_size=B, record_batch_loss=False)
     acc, loss = _grid(rec, seeds.size, "test_accuracy"), _grid(rec, seeds.size, "test_loss")
     trl = _grid(rec, seeds.size, "train_loss")
     labels = tuple(scheds)
@@ -263,7 +296,8 @@ def decay_matters(
           for j, k in enumerate(labels)}
     return DecayResult(labels, peak, T, rec.eval_steps, np.stack(rows), acc, loss, fa, fl,
                        wa, wl, gl, ga, rec.diverged.reshape(seeds.size, -1),
-                       {k: estimate(trl[:, j, -1]) for j, k in enumerate(labels)})
+                       {k: estimate(trl[:, j, -1]) for j, k in enumerate(labels)},
+                       _setting(B, label_noise))
 
 
 # ----------------------------------------------------------------------------- 2. warm-up
@@ -271,10 +305,11 @@ def decay_matters(
 
 @dataclass(frozen=True)
 class WarmupResult:
-    """Result of :func:`warmup_effect`. Per optimizer name (``"adam"``, ``"sgd_momentum"``)
-    and warm-up fraction: divergence count, early spike ratio, final accuracy, win rate of
+    """Result of :func:`warmup_effect`. Per optimizer name (``"adam"``, ``"sgd"``) and
+    warm-up fraction: divergence count, early spike ratio, final accuracy, win rate of
     the final accuracy against no warm-up. ``sharpness`` is ``(seed, fraction, probe)``
-    for SGD with momentum at ``sharpness_steps``, with ``sharpness_lr`` the rate there."""
+    for SGD (heavy-ball ``momentum``) at ``sharpness_steps``, with ``sharpness_lr`` the
+    rate there."""
 
     fractions: tuple[float, ...]
     peaks: dict[str, float]
@@ -292,9 +327,11 @@ class WarmupResult:
     sharpness_steps: np.ndarray
     sharpness_lr: np.ndarray
     sharpness: np.ndarray
+    init_scale: float = 1.0
 
     def summary(self) -> str:
-        out = [f"2. Warm-up: net {self.sizes}, T={self.T} updates, {self.n_seeds} seeds, "
+        out = [f"2. Warm-up: net {self.sizes} (initial weights x{self.init_scale:g}), "
+               f"SGD momentum {self.momentum:g}, T={self.T} updates, {self.n_seeds} seeds, "
                "cosine after a linear warm-up; spike = max batch loss in the first 10 % / "
                "initial training loss; rise = max over the first 10 % of batch loss / lowest "
                "earlier batch loss"]
@@ -328,7 +365,7 @@ class WarmupResult:
         n = s.shape[0] * s.shape[2]
         rows.append(("above", " | ".join(f"2/a: {a}/{n}, (2+2mu)/a: {b}/{n}"
                                          for a, b in zip(over2, over_hb, strict=True))))
-        out.append(_lines(f" sgd_momentum sharpness (largest Hessian eigenvalue on 256 training "
+        out.append(_lines(f" sgd sharpness (largest Hessian eigenvalue on 256 training "
                           f"images, over {self.sharpness.shape[0]} seeds) vs 2/alpha and the "
                           "heavy-ball limit (2+2mu)/alpha; Adam's preconditioned sharpness "
                           "is not measured", rows))
@@ -337,31 +374,34 @@ class WarmupResult:
 
 def warmup_effect(
     *, n_seeds: int = 10, epochs: int = 5, fractions: tuple[float, ...] = (0, .01, .05, .1, .2),
-    adam_peak: float = 0.04, sgd_peak: float = 0.1, momentum: float = 0.9,
+    adam_peak: float = 0.06, sgd_peak: float = 0.2, momentum: float = 0.0,
     sizes: tuple[int, ...] = (64, 64, 64, 64, 10), first_seed: int = 0, data_seed: int = 0,
     sharpness_seeds: int = 3, sharpness_probes: int = 5, sharpness_iters: int = 15,
+    init_scale: float = 1.5, batch_size: int = BATCH, label_noise: float = 0.0,
 ) -> WarmupResult:
     r"""Warm-up of 0 / 1 / 5 / 10 / 20 % of training before a cosine, at a high peak.
 
     Schedules: :func:`lrsched.warmup_cosine` ``(peak, T, round(f T))`` (at least one
     warm-up update when :math:`f > 0`), plain :class:`lrsched.Cosine` for :math:`f = 0`.
-    Adam (PyTorch defaults) and SGD with momentum on a 4-layer ReLU net. The spike of a
+    Adam (PyTorch defaults) and SGD (heavy-ball ``momentum``) on a 4-layer ReLU net whose
+    initial weights are ``init_scale`` times He's (:class:`ScaledMLP`). The spike of a
     run is :math:`\max_{t < T/10} \mathcal L_{\mathcal B_t} / \mathcal L(\theta_0)`.
     Sharpness (:func:`~lrsched.network.sharpness`, on the first 256 training images) is
     probed at ``sharpness_probes + 1`` steps of the first :math:`T/10` updates of the
     first ``sharpness_seeds`` SGD seeds, to set against :math:`2/\alpha_t` and the
     heavy-ball stability limit :math:`(2 + 2\mu)/\alpha_t`.
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     fr = _fractions("fractions", fractions, low_open=False, high=0.9)
-    peaks = {"adam": _peak("adam_peak", adam_peak), "sgd_momentum": _peak("sgd_peak", sgd_peak)}
+    peaks = {"adam": _peak("adam_peak", adam_peak), "sgd": _peak("sgd_peak", sgd_peak)}
     mu = _momentum(momentum)
     n_sh = check_int("sharpness_seeds", sharpness_seeds, low=1, high=seeds.size)
     probes = check_int("sharpness_probes", sharpness_probes, low=1, high=100)
     iters = check_int("sharpness_iters", sharpness_iters, low=1, high=1000)
-    model = MLP(sizes)
+    model = ScaledMLP(sizes, init_scale)
     early = max(1, T // 10)
-    opts: dict[str, Optimizer] = {"adam": Adam(), "sgd_momentum": SGD(momentum=mu)}
+    opts: dict[str, Optimizer] = {"adam": Adam(), "sgd": SGD(momentum=mu)}
     res: dict[str, dict[str, Any]] = {k: {} for k in ("lrs", "div", "spike", "rise", "acc",
                                                       "fin", "win")}
     sgd_rows: list[np.ndarray] = []
@@ -369,10 +409,10 @@ def warmup_effect(
         p = peaks[name]
         rows = [lr_values(Cosine(p, T) if f == 0 else warmup_cosine(p, T, max(1, round(f * T))),
                           T) for f in fr]
-        if name == "sgd_momentum":
+        if name == "sgd":
             sgd_rows = rows
         lrs, run_seeds = _table(rows, seeds)
-        rec = train(model, opt, data, lrs, run_seeds)
+        rec = train(model, opt, data, lrs, run_seeds, batch_size=B)
         S = len(fr)
         acc = _grid(rec, seeds.size, "test_accuracy")[:, :, -1]
         bl = rec.batch_loss.reshape(seeds.size, S, T)
@@ -391,12 +431,12 @@ def warmup_effect(
     psteps = np.unique(np.linspace(0, early, probes + 1).round().astype(int))
     lrs, run_seeds = _table([r[:early] for r in sgd_rows], seeds[:n_sh])
     rec = train(model, SGD(momentum=mu), data, lrs, run_seeds, eval_steps=psteps,
-                record_batch_loss=False, sharpness_iters=iters, sharpness_samples=256)
+                batch_size=B, record_batch_loss=False, sharpness_iters=iters, sharpness_samples=256)
     sharp = rec.sharpness.reshape(n_sh, len(fr), psteps.size)
     sh_lr = np.stack([r[np.minimum(psteps, T - 1)] for r in sgd_rows])
     return WarmupResult(fr, peaks, mu, T, tuple(model.sizes), seeds.size, res["lrs"], res["div"],
                         res["spike"], res["rise"], res["fin"], res["win"], res["acc"], psteps,
-                        sh_lr, sharp)
+                        sh_lr, sharp, model.init_scale)
 
 
 # ----------------------------------------------------------------------------- 3. restarts
@@ -421,6 +461,7 @@ class RestartResult:
     final_nll: dict[str, Estimate]
     win_final: dict[str, float]
     diverged: np.ndarray
+    setting: str = ""
 
     def summary(self) -> str:
         rows = [("cycle end", "SGDR | cosine | SGDR wins")]
@@ -433,7 +474,8 @@ class RestartResult:
             rows.append((k, f"{self.final[k]} | {self.final_nll[k]} | {self.win_final[k]:.2f}"))
         n = self.anytime.shape[0]
         return _lines(f"3. Restarts: SGDR ({self.cycle_ends.size} cycles of "
-                      f"{int(self.cycle_ends[0])}) vs cosine over T={self.T}, peak "
+                      f"{int(self.cycle_ends[0])}) vs cosine over T={self.T}{self.setting}, "
+                      "peak "
                       f"{self.peak:g}, {n} seeds; held-out accuracy at each cycle end, and "
                       "snapshot ensembles (mean softmax of the cycle-end weights); diverged "
                       f"runs: SGDR {int(self.diverged[:, 0].sum())}, cosine "
@@ -441,21 +483,28 @@ class RestartResult:
 
 
 def restarts(
-    *, n_seeds: int = 10, epochs: int = 12, cycles: int = 4, peak: float = 0.1,
+    *, n_seeds: int = 10, epochs: int = 12, cycles: int = 4, peak: float = 0.05,
     momentum: float = 0.9, sizes: tuple[int, ...] = (64, 64, 10), first_seed: int = 0,
-    data_seed: int = 0,
+    data_seed: int = 0, batch_size: int = 16, label_noise: float = 0.2,
 ) -> RestartResult:
     r"""SGDR with ``cycles`` equal cycles vs one cosine of the same length.
 
     :math:`T_0 = \lfloor T_e / c\rfloor` with :math:`T_e` the updates of ``epochs``
     epochs, and both schedules last :math:`T = c\,T_0` updates.
 
+    Defaults: the noise-floor setting of the module docstring (``label_noise`` 0.2,
+    ``batch_size`` 16), where each cycle end fits a different part of the noise, the
+    diversity a snapshot ensemble needs (Huang et al., 2017).
+
     The weights at each cycle end come from runs truncated there (module docstring):
     ``2 * cycles`` runs per seed in one batch. The snapshot ensemble averages the
     softmax of the ``cycles`` cycle-end weights (:func:`snapshot_ensemble`); the same
-    is done with the cosine run's weights at the same steps, as a control.
+    is done with the cosine run's weights at the same steps, as a control. An ensemble
+    with a diverged member, and a diverged final model, get the fill values (chance
+    accuracy, NLL ``max_loss``).
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     c = check_int("cycles", cycles, low=2, high=64)
     peak, mu = _peak("peak", peak), _momentum(momentum)
     T0 = T // c
@@ -468,15 +517,20 @@ def restarts(
     lrs, run_seeds = _table(rows, seeds)
     model = MLP(sizes)
     rec = train(model, SGD(momentum=mu), data, lrs, run_seeds, eval_steps=ends,
-                record_batch_loss=False)
+                batch_size=B, record_batch_loss=False)
     acc = _grid(rec, seeds.size, "test_accuracy").reshape(seeds.size, 2, c, c)
     anytime = acc[:, :, -1, :]  # the untruncated runs at every cycle end
-    snaps = rec.theta.reshape(seeds.size, 2, c, model.n_params)
+    div = rec.diverged.reshape(seeds.size, 2, c)
+    snaps = np.where(div[..., None], 0.0, rec.theta.reshape(seeds.size, 2, c, model.n_params))
     y = data.y_test
-    ens = {k: _scores(snapshot_ensemble(model, snaps[:, j], data.X_test, y), y)
-           for j, k in enumerate(("sgdr", "cosine"))}
-    last = {k: _scores(snapshot_ensemble(model, snaps[:, j, -1:], data.X_test, y), y)
-            for j, k in enumerate(("sgdr", "cosine"))}
+
+    def scored(j: int, members: slice, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # an ensemble with a diverged member gets the fill values (chance, max_loss)
+        acc, nll = _scores(snapshot_ensemble(model, snaps[:, j, members], data.X_test, y), y)
+        return (np.where(bad, 1.0 / data.n_classes, acc), np.where(bad, rec.max_loss, nll))
+
+    ens = {k: scored(j, slice(None), div[:, j].any(-1)) for j, k in enumerate(("sgdr", "cosine"))}
+    last = {k: scored(j, slice(c - 1, c), div[:, j, -1]) for j, k in enumerate(("sgdr", "cosine"))}
     finals = {"cosine final": last["cosine"], "SGDR final": last["sgdr"],
               "SGDR snapshot ensemble": ens["sgdr"], "cosine snapshot ensemble": ens["cosine"]}
     ref = last["cosine"][0]
@@ -490,7 +544,7 @@ def restarts(
         {k: estimate(v[0]) for k, v in finals.items()},
         {k: estimate(v[1]) for k, v in finals.items()},
         {k: _win(v[0], ref, True) for k, v in finals.items()},
-        rec.diverged.reshape(seeds.size, 2, c)[:, :, -1],
+        div[:, :, -1], _setting(B, label_noise),
     )
 
 
@@ -541,6 +595,7 @@ def range_to_training(
     lr_max: float = 10.0, n_range: int = 100,
     grid: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1, 0.3),
     sizes: tuple[int, ...] = (64, 64, 10), first_seed: int = 0, data_seed: int = 0,
+    batch_size: int = BATCH, label_noise: float = 0.0,
 ) -> RangeResult:
     r"""Range test on the network, then one-cycle on its suggestion vs the best fixed rate.
 
@@ -553,13 +608,15 @@ def range_to_training(
     suggestion. The baseline is the constant rate of ``grid`` with the best mean final
     held-out accuracy, at the same ``T``.
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     mu = _momentum(momentum)
     n_range = check_int("n_range", n_range, low=20, high=10**4)
     sweep = lr_sweep(lr_min, lr_max, n_range)
     g = _fractions("grid", grid, low_open=True, high=100.0)
     model, opt = MLP(sizes), SGD(momentum=mu)
-    rt = train(model, opt, data, np.tile(sweep, (seeds.size, 1)), seeds, eval_steps=[0])
+    rt = train(model, opt, data, np.tile(sweep, (seeds.size, 1)), seeds, eval_steps=[0],
+               batch_size=B)
     sugg = {"valley": [], "steepest": [], "min_div10": []}
     for r in range(seeds.size):
         losses = iter(rt.batch_loss[r].tolist())
@@ -570,11 +627,11 @@ def range_to_training(
     oc = np.stack([lr_values(OneCycle(v, T), T) for v in valley])
     const = [lr_values(Constant(x), T) for x in g]
     lrs, run_seeds = _table(const, seeds)
-    rec = train(model, opt, data, lrs, run_seeds, record_batch_loss=False)
+    rec = train(model, opt, data, lrs, run_seeds, batch_size=B, record_batch_loss=False)
     gacc = _grid(rec, seeds.size, "test_accuracy")[:, :, -1]
     gloss = _grid(rec, seeds.size, "test_loss")[:, :, -1]
     b = int(np.argmax(gacc.mean(axis=0)))
-    rec1 = train(model, opt, data, oc, seeds, record_batch_loss=False)
+    rec1 = train(model, opt, data, oc, seeds, batch_size=B, record_batch_loss=False)
     oacc, oloss = rec1.test_accuracy[:, -1], rec1.test_loss[:, -1]
     name_b, name_o = f"best constant {g[b]:g}", "one-cycle"
     return RangeResult(
@@ -634,10 +691,11 @@ class OneCycleResult:
 
 
 def one_cycle_speed(
-    *, n_seeds: int = 10, epochs: int = 5, peaks: tuple[float, ...] = (0.025, 0.05, 0.1, 0.2),
-    hold: float = 0.5, target: float = 0.95, momentum: float = 0.9,
+    *, n_seeds: int = 10, epochs: int = 2,
+    peaks: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8), hold: float = 0.5,
+    target: float = 0.9, momentum: float = 0.9,
     sizes: tuple[int, ...] = (64, 64, 10), first_seed: int = 0, data_seed: int = 0,
-    n_evals: int = 20,
+    n_evals: int = 20, batch_size: int = BATCH, label_noise: float = 0.0,
 ) -> OneCycleResult:
     r"""One-cycle vs a constant-then-cosine baseline, both tuned over the same peaks.
 
@@ -646,9 +704,11 @@ def one_cycle_speed(
     peak held for a fraction ``hold`` of the run, then a cosine to 0. For each family the
     peak with the best mean final held-out accuracy is kept; the two are compared at
     ``n_evals + 1`` evenly spaced steps and by the first evaluated step at which the
-    held-out accuracy reaches ``target``.
+    held-out accuracy reaches ``target``. Defaults: a short budget (2 epochs) and peaks
+    up to 0.8, the super-convergence setting (Smith & Topin, 2019).
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     pk = _fractions("peaks", peaks, low_open=True, high=100.0)
     hold = check_real("hold", hold, low=0.0, high=1.0, high_open=True)
     target = check_real("target", target, low=0.0, high=1.0)
@@ -664,7 +724,7 @@ def one_cycle_speed(
     lrs, run_seeds = _table(rows, seeds)
     steps = np.unique(np.linspace(0, T, n_evals + 1).round().astype(int))
     rec = train(MLP(sizes), SGD(momentum=mu), data, lrs, run_seeds, eval_steps=steps,
-                record_batch_loss=False)
+                batch_size=B, record_batch_loss=False)
     acc = _grid(rec, seeds.size, "test_accuracy").reshape(seeds.size, 2, len(pk), -1)
     best = [int(np.argmax(acc[:, j, :, -1].mean(axis=0))) for j in range(2)]
     chosen = np.stack([acc[:, j, best[j]] for j in range(2)], axis=1)
@@ -702,6 +762,7 @@ class WSDResult:
     win_accuracy: list[float]
     win_loss: list[float]
     diverged: np.ndarray
+    setting: str = ""
 
     def summary(self) -> str:
         rows = [("length", "WSD | cosine | stable (no cooldown) | WSD wins (acc, loss)")]
@@ -714,7 +775,8 @@ class WSDResult:
             rows.append((str(int(L)), " | ".join(str(self.loss_estimates[k][i]) for k in
                                                  ("wsd", "cosine", "stable"))))
         return _lines(f"6. WSD: linear cooldowns of {100 * self.cooldown:g} % branched from one "
-                      f"constant run at peak {self.peak:g} vs a cosine of each length, "
+                      f"constant run at peak {self.peak:g}{self.setting} vs a cosine of each "
+                      "length, "
                       f"{self.accuracy.shape[0]} seeds; held-out accuracy (diverged runs per "
                       f"length, WSD/cosine/stable: "
                       f"{self.diverged.sum(0).T.tolist()})", rows)
@@ -722,8 +784,9 @@ class WSDResult:
 
 def wsd_branches(
     *, n_seeds: int = 10, epochs: int = 12, lengths: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
-    cooldown: float = 0.2, peak: float = 0.1, momentum: float = 0.9,
+    cooldown: float = 0.2, peak: float = 0.05, momentum: float = 0.9,
     sizes: tuple[int, ...] = (64, 64, 10), first_seed: int = 0, data_seed: int = 0,
+    batch_size: int = 16, label_noise: float = 0.2,
 ) -> WSDResult:
     r"""Cooldowns branched from one stable run vs a cosine run of each length.
 
@@ -732,8 +795,11 @@ def wsd_branches(
     :math:`L_k - t_d`, then a linear cooldown to 0 -- and :class:`lrsched.Cosine`
     ``(peak, L_k)``, both truncated at :math:`L_k`, plus the constant run itself. The
     stable prefix of each branch is recomputed (the same seed gives the same prefix).
+    Defaults: the noise-floor setting of the module docstring, where the cooldown of a
+    branch has a noise floor to remove.
     """
-    data, seeds, T, _ = _common(n_seeds, epochs, first_seed, data_seed)
+    data, seeds, T, B = _common(n_seeds, epochs, first_seed, data_seed, batch_size,
+                                label_noise)
     fr = _fractions("lengths", lengths, low_open=True)
     cd = check_real("cooldown", cooldown, low=0.0, high=1.0, low_open=True)
     peak, mu = _peak("peak", peak), _momentum(momentum)
@@ -745,7 +811,7 @@ def wsd_branches(
             rows.append(_truncated(lr_values(s, T), L))
     lrs, run_seeds = _table(rows, seeds)
     rec = train(MLP(sizes), SGD(momentum=mu), data, lrs, run_seeds, eval_steps=Ls,
-                record_batch_loss=False)
+                batch_size=B, record_batch_loss=False)
     K = Ls.size
     acc = _grid(rec, seeds.size, "test_accuracy").reshape(seeds.size, K, 3, K)
     loss = _grid(rec, seeds.size, "test_loss").reshape(seeds.size, K, 3, K)
@@ -759,5 +825,5 @@ def wsd_branches(
         {k: [estimate(lo[:, j, i]) for i in range(K)] for j, k in enumerate(kinds)},
         [_win(a[:, 0, i], a[:, 1, i], True) for i in range(K)],
         [_win(lo[:, 0, i], lo[:, 1, i], False) for i in range(K)],
-        rec.diverged.reshape(seeds.size, K, 3),
+        rec.diverged.reshape(seeds.size, K, 3), _setting(B, label_noise),
     )

@@ -175,7 +175,7 @@ class _NetworkPainter(_Painter):
         self.ax, self.ax_acc, self.ax_lr = fig.subplots(
             1, 3, gridspec_kw={"width_ratios": (1.5, 1.1, 0.75)}
         )
-        fig.subplots_adjust(left=0.085, right=0.99, bottom=0.15, top=0.86, wspace=0.42)
+        fig.subplots_adjust(left=0.1, right=0.99, bottom=0.15, top=0.86, wspace=0.42)
         _style(self.ax, "update t", "loss (log scale)", log_y=True)
         _style(self.ax_acc, "update t", "held-out accuracy")
         _style(self.ax_lr, "update t", "learning rate α_t")
