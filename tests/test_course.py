@@ -23,8 +23,9 @@ EXPECTED = [
     "05_sgdr",
     "06_modern_schedules",
     "07_noisy_sgd",
-    "08_sklearn_schedules",
-    "09_practice_and_pitfalls",
+    "08_real_network",
+    "09_sklearn_schedules",
+    "10_practice_and_pitfalls",
 ]
 WIDGET_CALL = re.compile(r"ls\.(widgets\.\w+_explorer|exercises\.reveal_button)\(")
 
@@ -116,7 +117,7 @@ def test_no_formula_is_retyped_outside_exercises(path):
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
 def test_every_concept_loop_has_questions_and_sources(path):
     text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
-    if path.stem.startswith("09_"):
+    if path.stem.startswith("10_"):
         return  # the practice chapter is all questions and tables
     assert "<details>" in text and "Reveal the answer" in text, "a predict-then-reveal question"
     assert re.search(r"\$\$.+?\$\$", text, re.S), "a displayed LaTeX formula"
@@ -157,20 +158,23 @@ CONTENT = {
     "noise floor": ("07_noisy_sgd", r"noise_floor\("),
     "optimal 1/t schedule": ("07_noisy_sgd", r"optimal_schedule\("),
     "noisy-SGD playground": ("07_noisy_sgd", r"noisy_sgd_explorer\("),
-    "scikit-learn's four options": ("08_sklearn_schedules", r"invscaling(.*\n)*.*adaptive"),
-    "why 'optimal' diverges": ("08_sklearn_schedules", r"explain_optimal_blowup\("),
-    "guided practice": ("09_practice_and_pitfalls", r"(?i)guided practice"),
-    "pitfall: per-iteration vs per-epoch": ("09_practice_and_pitfalls", r"(?i)per.epoch"),
-    "pitfall: step order": ("09_practice_and_pitfalls", r"optimizer\.step\(\)"),
-    "pitfall: total steps": ("09_practice_and_pitfalls", r"(?i)total steps"),
-    "pitfall: past the end": ("09_practice_and_pitfalls", r"past_end"),
-    "pitfall: absolute vs relative floors": ("09_practice_and_pitfalls", r"(?i)relative"),
-    "pitfall: resuming": ("09_practice_and_pitfalls", r"(?i)resum"),
-    "pitfall: decay that dies": ("09_practice_and_pitfalls", r"(?i)dies"),
-    "summary table": ("09_practice_and_pitfalls", r"(?i)## *summary"),
-    "translation table": ("09_practice_and_pitfalls", r"optax"),
-    "prerequisite: Adam": ("09_practice_and_pitfalls", r"Adam"),
-    "next: numerical stability": ("09_practice_and_pitfalls", r"(?i)numerical stability"),
+    "a non-convex network over seeds": ("08_real_network", r"ex\.decay_matters\("),
+    "warm-up against sharpness": ("08_real_network", r"warmup_effect\("),
+    "network explorer": ("08_real_network", r"network_explorer\("),
+    "scikit-learn's four options": ("09_sklearn_schedules", r"invscaling(.*\n)*.*adaptive"),
+    "why 'optimal' diverges": ("09_sklearn_schedules", r"explain_optimal_blowup\("),
+    "guided practice": ("10_practice_and_pitfalls", r"(?i)guided practice"),
+    "pitfall: per-iteration vs per-epoch": ("10_practice_and_pitfalls", r"(?i)per.epoch"),
+    "pitfall: step order": ("10_practice_and_pitfalls", r"optimizer\.step\(\)"),
+    "pitfall: total steps": ("10_practice_and_pitfalls", r"(?i)total steps"),
+    "pitfall: past the end": ("10_practice_and_pitfalls", r"past_end"),
+    "pitfall: absolute vs relative floors": ("10_practice_and_pitfalls", r"(?i)relative"),
+    "pitfall: resuming": ("10_practice_and_pitfalls", r"(?i)resum"),
+    "pitfall: decay that dies": ("10_practice_and_pitfalls", r"(?i)dies"),
+    "summary table": ("10_practice_and_pitfalls", r"(?i)## *summary"),
+    "translation table": ("10_practice_and_pitfalls", r"optax"),
+    "prerequisite: Adam": ("10_practice_and_pitfalls", r"Adam"),
+    "next: numerical stability": ("10_practice_and_pitfalls", r"(?i)numerical stability"),
 }
 
 

@@ -54,7 +54,7 @@ def test_every_exercise_chapter_has_both_editions():
         "04_cyclic_and_range_test.ipynb",
         "05_sgdr.ipynb",
         "07_noisy_sgd.ipynb",
-        "09_practice_and_pitfalls.ipynb",
+        "10_practice_and_pitfalls.ipynb",
     ]
     for path in REFERENCE:
         assert (LEARNER / path.name).is_file()
@@ -134,7 +134,7 @@ def test_reveal_shows_the_reference_solution_only_when_clicked(monkeypatch):
     assert "Reference solution — ex1" in shown and "since_restart = t - cycle_start" in shown
     assert "BEGIN SOLUTION" not in shown
     # written answers come from the same place
-    assert "noise floor" in ex.reveal_text("09_practice_and_pitfalls", "q1")
+    assert "noise floor" in ex.reveal_text("10_practice_and_pitfalls", "q1")
 
 
 def test_reveal_in_a_classroom_release_says_there_is_none(monkeypatch, release):
@@ -185,7 +185,7 @@ def _fill(cell, reference_source: str) -> None:
 def test_nbgrader_autogrades_a_sample_submission(tmp_path):
     """Two exercises right, one wrong: the autograder gives exactly the right score."""
     course = tmp_path / "course"
-    chapters = ["04_cyclic_and_range_test", "05_sgdr", "09_practice_and_pitfalls"]
+    chapters = ["04_cyclic_and_range_test", "05_sgdr", "10_practice_and_pitfalls"]
     (course / "source" / "ps").mkdir(parents=True)
     for name in chapters:
         shutil.copy(ROOT / "solutions" / f"{name}.ipynb", course / "source" / "ps")
