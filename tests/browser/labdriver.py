@@ -468,6 +468,11 @@ SLIDER_MOVES: dict[str, SliderMove] = {
     "range_test_explorer": SliderMove("steps", -3, lambda v: _rx(rf"\bof {int(v)} rates\b")),
     # title: "SGDR ...: 3 restart(s) at t = 20, 60, 140" (the first restart is at T_0)
     "cycle_explorer": SliderMove("T_0", 3, lambda v: _rx(rf"\bat t = {int(v)}\b")),
+    # title: "cosine to 0, peak 0.02, warm-up 8/80, ..." (the slider's readout is the same
+    # number, formatted the same way)
+    "network_explorer": SliderMove(
+        "peak rate", -3, lambda v: _rx(rf"\bpeak {re.escape(str(v))}, ")
+    ),
 }
 
 
