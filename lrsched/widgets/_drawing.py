@@ -2,7 +2,7 @@
 
 The result (:class:`ExplorerResult`, with its PNG and alt text), the figure and its Agg
 canvas, the light legend, axis limits and styling, the painters' base class, the
-validation helpers and the course's quadratic, shared by the five explorer modules.
+validation helpers and the course's quadratic, shared by the explorer modules.
 
 Canvas. Every explorer redraws one :class:`~matplotlib.figure.Figure` whose artists are
 updated in place; its canvas (:class:`_Canvas`, a :class:`FigureCanvasAgg`) draws text
