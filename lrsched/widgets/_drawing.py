@@ -42,12 +42,30 @@ from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Affine2D, ScaledTranslation  # noqa: E402
 
 from .._validate import check_real  # noqa: E402
+from ..noisy_sgd import simulate_quadratic  # noqa: E402
 from ..plot import COLORS, _fmt_tick, _plain_log_ticks  # noqa: E402
+from ..theory import expected_loss  # noqa: E402
 
 _DPI = 80
 _FIGSIZE = (9.0, 3.2)
 _C, _THETA0, _CURVATURE = 3.0, 0.0, 2.0  # the course's quadratic (θ - 3)², start at 0
 _TINY, _HUGE = 1e-300, 1e300
+
+
+def _quadratic_runs(
+    sched: Any, *, T: int, n_seeds: int, sigma: float, seed: int, record: str
+) -> tuple[Any, np.ndarray]:
+    """Noisy SGD on the course's quadratic: the Monte Carlo runs of
+    :func:`lrsched.simulate_quadratic` and the exact :func:`lrsched.expected_loss` of the
+    same schedule (``inf`` past an overflow), for the explorers that draw both."""
+    res = simulate_quadratic(
+        sched, T=T, n_seeds=n_seeds, c=_C, theta0=_THETA0, sigma=sigma, seed=seed,
+        curvature=_CURVATURE, record=record,
+    )  # fmt: skip
+    exact = expected_loss(
+        sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE, overflow="inf"
+    )
+    return res, exact
 
 
 # ----------------------------------------------------------------------------- result

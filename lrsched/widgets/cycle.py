@@ -11,14 +11,9 @@ from .._validate import check_choice, check_int, check_real
 from ..base import Schedule
 from ..cosine import SGDR
 from ..cyclic import Cyclic
-from ..noisy_sgd import simulate_quadratic
 from ..plot import COLORS
-from ..theory import expected_loss
 from ._controls import W, _explorer, _options, _Spec
 from ._drawing import (
-    _C,
-    _CURVATURE,
-    _THETA0,
     BuiltSchedule,
     ExplorerResult,
     Figure,
@@ -29,6 +24,7 @@ from ._drawing import (
     _log_limits,
     _Painter,
     _positive,
+    _quadratic_runs,
     _scaled_line,
     _set_scaled,
     _set_xs,
@@ -277,19 +273,8 @@ def draw_cycle(
     painter = _CyclePainter.get(figure)
     notes = list(built.notes)
     sched = built.schedule
-    res = simulate_quadratic(
-        sched,
-        T=T,
-        n_seeds=n_seeds,
-        c=_C,
-        theta0=_THETA0,
-        sigma=sigma,
-        seed=seed,
-        curvature=_CURVATURE,
-        record="stats",
-    )
-    exact_full = expected_loss(
-        sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE, overflow="inf"
+    res, exact_full = _quadratic_runs(
+        sched, T=T, n_seeds=n_seeds, sigma=sigma, seed=seed, record="stats"
     )
     exact = _finite_prefix(exact_full)
     if exact.size < exact_full.size:

@@ -13,9 +13,9 @@ from matplotlib.collections import PolyCollection
 from .._validate import check_choice, check_int, check_real
 from ..cosine import Cosine
 from ..decay import Constant, StepDecay
-from ..noisy_sgd import simulate_quadratic, stability_limit
+from ..noisy_sgd import stability_limit
 from ..plot import COLORS
-from ..theory import expected_loss, noise_floor, optimal_schedule
+from ..theory import noise_floor, optimal_schedule
 from ..warmup import warmup_cosine
 from ._controls import W, _explorer, _options, _Spec
 from ._drawing import (
@@ -33,6 +33,7 @@ from ._drawing import (
     _log_limits,
     _Painter,
     _positive,
+    _quadratic_runs,
     _scaled_line,
     _set_scaled,
     _style,
@@ -248,19 +249,8 @@ def draw_noisy_sgd(
     painter = _NoisyPainter.get(figure)
     notes = list(built.notes)
     sched = built.schedule
-    res = simulate_quadratic(
-        sched,
-        T=T,
-        n_seeds=n_seeds,
-        c=_C,
-        theta0=_THETA0,
-        sigma=sigma,
-        seed=seed,
-        curvature=_CURVATURE,
-        record="loss",
-    )
-    exact_full = expected_loss(
-        sched, T=T, c=_C, theta0=_THETA0, sigma=sigma, curvature=_CURVATURE, overflow="inf"
+    res, exact_full = _quadratic_runs(
+        sched, T=T, n_seeds=n_seeds, sigma=sigma, seed=seed, record="loss"
     )
     loss = res.loss[:, :, 0]
     lr = res.lr[:, 0]
