@@ -27,7 +27,7 @@
 #   make clean   remove the virtualenvs, caches and build products (never a file a person
 #                added, .ipynb_checkpoints or notebooks/.backup/)
 #
-# ONLY=05_sgdr limits `course` (what is rebuilt and executed) and `html` (what is executed)
+# ONLY=06_sgdr limits `course` (what is rebuilt and executed) and `html` (what is executed)
 # to the notebooks whose name contains it; FORCE=1 passes --force to course, release, html.
 #
 # Python >= 3.10, make and git are the only prerequisites. The first command bootstraps
@@ -140,7 +140,7 @@ test: install $(FRAMEWORKS_STAMP)
 # (test_editions.py, test_grading_*.py; nbgrader is not in this set). LOWEST_NOTEBOOKS are
 # the chapters run under nbval: their stored outputs print the same with these versions
 # (02_decay_schedules does not: it prints a float that NumPy 1.25's exp rounds 1 ulp apart).
-LOWEST_NOTEBOOKS ?= 01_why_schedules 03_cosine_and_warmup 05_sgdr 09_sklearn_schedules
+LOWEST_NOTEBOOKS ?= 01_why_schedules 03_cosine_annealing 06_sgdr 10_sklearn_schedules
 LOWEST_IGNORE := tests/browser tests/test_commands.py tests/test_editions.py \
 	$(wildcard tests/test_adapter_*.py tests/test_torch_parity.py tests/test_grading_*.py)
 

@@ -17,7 +17,7 @@ typeset every formula (goal: <= 2 s a page).
 Needs /usr/bin/chromium (``apt-get install chromium``) and Playwright
 (``pip install playwright``); without them it says so and exits 0.
 
-    python benchmarks/bench_browser.py [--moves 20] [--only 06_modern_schedules]
+    python benchmarks/bench_browser.py [--moves 20] [--only 07_modern_schedules]
     python benchmarks/bench_browser.py --site
 """
 

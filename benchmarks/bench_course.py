@@ -48,7 +48,7 @@ def imports_only(folder: Path, n: int) -> list[Path]:
     """``n`` copies of a notebook holding just a chapter's set-up cell, executed."""
     from nbclient import NotebookClient
 
-    chapter = nbformat.read(ROOT / "notebooks" / "05_sgdr.ipynb", as_version=4)
+    chapter = nbformat.read(ROOT / "notebooks" / "06_sgdr.ipynb", as_version=4)
     setup = [c for c in chapter.cells if "setup" in c.metadata.get("tags", [])]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup[0].source)])
     nb.metadata["kernelspec"] = chapter.metadata["kernelspec"]

@@ -487,7 +487,7 @@ def _as_loss(out: Any, i: int, lr: float) -> float:
     return float(out)
 
 
-# --------------------------------------------------------------------------- exercise 3
+# --------------------------------------------------------------------------- exercise 1
 
 
 def one_step_losses(alphas: Any, *, c: float = 3.0, theta0: float = 0.0) -> Any:

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["04_cyclic_and_range_test", "05_sgdr", "07_noisy_sgd", "10_practice_and_pitfalls"]
+CHAPTERS = ["05_cyclic_and_range_test", "06_sgdr", "08_noisy_sgd", "11_practice_and_pitfalls"]
 FAST_LIMITS = "c.Execute.timeout = 15\nc.Execute.iopub_timeout = 5\n"
 
 

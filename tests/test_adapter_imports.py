@@ -87,7 +87,7 @@ def test_the_course_section_without_pytorch_prints_one_install_hint():
     import nbformat
 
     nb = nbformat.read(
-        Path(__file__).resolve().parent.parent / "notebooks" / "10_practice_and_pitfalls.ipynb",
+        Path(__file__).resolve().parent.parent / "notebooks" / "11_practice_and_pitfalls.ipynb",
         as_version=4,
     )
     (cell,) = [c for c in nb.cells if c.cell_type == "code" and "ScheduleLR" in c.source]

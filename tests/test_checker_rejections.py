@@ -31,7 +31,7 @@ def good_schedules():
     }
 
 
-# ------------------------------------------------------------------------- exercise 2
+# ------------------------------------------------------------------------- exercise 3
 
 
 def test_the_good_schedules_pass():
@@ -56,7 +56,7 @@ def test_one_schedule_too_few_is_rejected():
     assert ex.check_schedules(given, minimum=4, strict=False).passed
 
 
-# ------------------------------------------------------------------------- exercise 3
+# ------------------------------------------------------------------------- exercise 1
 
 
 def test_the_band_inside_the_limits_passes():

@@ -5,7 +5,7 @@ Every test runs the real ``make`` target (or a tool's function) in a copy of the
 repository's sources under ``tmp_path``, never in this work tree. The copy gets a stand-in
 ``.venv/bin/python`` that runs this interpreter, so ``make`` uses the project's
 environment without reinstalling it, and ``PYTHONPATH`` points at the copy, so the
-kernels import the copy's ``lrsched``. Execution is limited to chapter 5 (``ONLY=05_sgdr``,
+kernels import the copy's ``lrsched``. Execution is limited to chapter 5 (``ONLY=06_sgdr``,
 the smallest chapter with an explorer).
 """
 
@@ -33,7 +33,7 @@ import safe_write  # noqa: E402
 
 SOURCES = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "lrsched", "notebooks",
            "solutions", "tools")  # fmt: skip
-CHAPTER = "05_sgdr.ipynb"  # the smallest chapter with an explorer
+CHAPTER = "06_sgdr.ipynb"  # the smallest chapter with an explorer
 SENTENCE = "Restarts trade a little progress for a fresh look at the landscape."
 MAKE_TIMEOUT = 600  # seconds: a stuck command fails the test instead of hanging it
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -156,9 +156,9 @@ def rebuilt(tmp_path_factory):
     (chapter 5), `make release`, `make html` (chapter 5 executed) ran, in this order."""
     repo = copy_repo(tmp_path_factory.mktemp("rebuilt"))
     add_sentence_to_reference(repo)
-    runs = {"course": make(repo, "course", "ONLY=05_sgdr")}
+    runs = {"course": make(repo, "course", "ONLY=06_sgdr")}
     runs["release"] = make(repo, "release")
-    runs["html"] = make(repo, "html", "ONLY=05_sgdr")
+    runs["html"] = make(repo, "html", "ONLY=06_sgdr")
     return repo, runs
 
 
@@ -189,12 +189,12 @@ def test_course_execution_is_deterministic(rebuilt):
     before = {e: (repo / e / CHAPTER).read_bytes() for e in ("solutions", "notebooks")}
     again = subprocess.run(
         [str(repo / ".venv/bin/python"), "tools/build_course.py", "--execute", "--all",
-         "--only", "05_sgdr"],
+         "--only", "06_sgdr"],
         cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True,
         timeout=MAKE_TIMEOUT,
     )  # fmt: skip
     assert again.returncode == 0, said(again)
-    assert "executing notebooks/05_sgdr.ipynb" in again.stdout
+    assert "executing notebooks/06_sgdr.ipynb" in again.stdout
     for edition, data in before.items():
         assert (repo / edition / CHAPTER).read_bytes() == data, edition
 
@@ -223,7 +223,7 @@ def test_release_after_the_edit(rebuilt):
 def test_html_after_the_edit(rebuilt):
     repo, runs = rebuilt
     assert runs["html"].returncode == 0, said(runs["html"])
-    page = (repo / "site" / "05_sgdr.html").read_text(encoding="utf-8")
+    page = (repo / "site" / "06_sgdr.html").read_text(encoding="utf-8")
     assert SENTENCE in no_leak.page_text(page)
     # executed with the widget state kept: the explorer is shown as it starts
     assert "explorer, shown as it starts" in page
@@ -241,25 +241,25 @@ def test_course_keeps_a_learners_answers(repo):
     edited = fill_in_answers(repo)
     before = {"notebooks": digests(repo / "notebooks"), "solutions": digests(repo / "solutions")}
 
-    refused = make(repo, "course", "ONLY=05_sgdr")
+    refused = make(repo, "course", "ONLY=06_sgdr")
     assert refused.returncode != 0, said(refused)
-    assert "notebooks/05_sgdr.ipynb (edited: ex1_sgdr)" in refused.stderr
+    assert "notebooks/06_sgdr.ipynb (edited: ex2_sgdr)" in refused.stderr
     assert "Nothing was written" in refused.stderr and "FORCE=1" in refused.stderr
     after = {"notebooks": digests(repo / "notebooks"), "solutions": digests(repo / "solutions")}
     assert after == before  # not one byte written
 
-    forced = make(repo, "course", "ONLY=05_sgdr", "FORCE=1")
+    forced = make(repo, "course", "ONLY=06_sgdr", "FORCE=1")
     assert forced.returncode == 0, said(forced)
-    copies = list((repo / "notebooks" / ".backup").glob("05_sgdr.*.ipynb"))
+    copies = list((repo / "notebooks" / ".backup").glob("06_sgdr.*.ipynb"))
     assert len(copies) == 1 and copies[0].read_bytes() == edited
-    assert f"kept a copy of your notebooks/05_sgdr.ipynb (edited answers) in " \
+    assert f"kept a copy of your notebooks/06_sgdr.ipynb (edited answers) in " \
            f"notebooks/.backup/{copies[0].name}" in forced.stdout  # fmt: skip
     rebuilt = nbformat.read(repo / "notebooks" / CHAPTER, as_version=4)
     answers = [c for c in rebuilt.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert answers and all("raise NotImplementedError()" in c.source for c in answers)
     assert build_course.edited_answers(rebuilt, rebuilt) == []
 
-    again = make(repo, "course", "ONLY=05_sgdr")  # stubs again: nothing to protect
+    again = make(repo, "course", "ONLY=06_sgdr")  # stubs again: nothing to protect
     assert again.returncode == 0 and "nothing to rebuild" in again.stdout, said(again)
 
 
@@ -327,12 +327,12 @@ def test_html_ships_no_filled_in_solution_and_keeps_added_files(repo):
     site = repo / "site"
     site.mkdir()
     (site / "about.html").write_text("<p>About this course</p>\n", encoding="utf-8")
-    result = make(repo, "html", "ONLY=05_sgdr")
+    result = make(repo, "html", "ONLY=06_sgdr")
     assert result.returncode == 0, said(result)
-    assert "executing 1 notebook(s) in memory: 05_sgdr.ipynb" in result.stdout
+    assert "executing 1 notebook(s) in memory: 06_sgdr.ipynb" in result.stdout
     assert (site / "about.html").read_text() == "<p>About this course</p>\n"
     assert (repo / "notebooks" / CHAPTER).read_bytes() == edited
-    page = (site / "05_sgdr.html").read_text(encoding="utf-8")
+    page = (site / "06_sgdr.html").read_text(encoding="utf-8")
     assert "raise NotImplementedError" in no_leak.page_text(page)
     pages = {p.name: p.read_bytes() for p in site.glob("*.html") if p.name != "about.html"}
     assert no_leak.check_products(pages, secrets_of(repo)) == []
@@ -343,7 +343,7 @@ def test_release_and_html_refuse_to_ship_a_solution_line(repo):
     before running anything, and write nothing."""
     secrets = secrets_of(repo)
     line = sorted(secrets[CHAPTER])[0]
-    path = repo / "notebooks" / "03_cosine_and_warmup.ipynb"
+    path = repo / "notebooks" / "03_cosine_annealing.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell(f"My notes:\n\n    {line}\n"))
     nbformat.write(nb, path)
@@ -368,8 +368,8 @@ def test_clean_removes_only_what_the_build_made(repo):
         {"index.html": b"<p>index</p>\n", "00_index.html": b"<p>pages</p>\n"}, log=str
     )
     mine = {
-        "notebooks/.ipynb_checkpoints/05_sgdr-checkpoint.ipynb": "{}\n",
-        "notebooks/.backup/05_sgdr.20260101T000000Z.ipynb": "{}\n",
+        "notebooks/.ipynb_checkpoints/06_sgdr-checkpoint.ipynb": "{}\n",
+        "notebooks/.backup/06_sgdr.20260101T000000Z.ipynb": "{}\n",
         "notes.txt": "my notes\n",
         "lrsched/.ipynb_checkpoints/x-checkpoint.txt": "x\n",
     }

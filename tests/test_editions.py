@@ -51,10 +51,10 @@ def text_of_tree(folder: Path) -> str:
 
 def test_every_exercise_chapter_has_both_editions():
     assert [p.name for p in REFERENCE] == [
-        "04_cyclic_and_range_test.ipynb",
-        "05_sgdr.ipynb",
-        "07_noisy_sgd.ipynb",
-        "10_practice_and_pitfalls.ipynb",
+        "05_cyclic_and_range_test.ipynb",
+        "06_sgdr.ipynb",
+        "08_noisy_sgd.ipynb",
+        "11_practice_and_pitfalls.ipynb",
     ]
     for path in REFERENCE:
         assert (LEARNER / path.name).is_file()
@@ -126,22 +126,22 @@ def test_classroom_release_has_no_reference_edition_and_no_leak(release):
 
 def test_reveal_shows_the_reference_solution_only_when_clicked(monkeypatch):
     monkeypatch.chdir(LEARNER)  # where a learner's notebook runs
-    box = ex.reveal_button("05_sgdr", "ex1")
+    box = ex.reveal_button("06_sgdr", "ex2")
     button, out = box.children
     assert out.outputs == ()  # nothing shown by default
     button.click()
     shown = out.outputs[0]["data"]["text/markdown"]
-    assert "Reference solution — ex1" in shown and "since_restart = t - cycle_start" in shown
+    assert "Reference solution — ex2" in shown and "since_restart = t - cycle_start" in shown
     assert "BEGIN SOLUTION" not in shown
     # written answers come from the same place
-    assert "noise floor" in ex.reveal_text("10_practice_and_pitfalls", "q1")
+    assert "noise floor" in ex.reveal_text("11_practice_and_pitfalls", "q1")
 
 
 def test_reveal_in_a_classroom_release_says_there_is_none(monkeypatch, release):
     monkeypatch.delenv("LRSCHED_SOLUTIONS", raising=False)
     monkeypatch.chdir(release / "notebooks")
-    assert ex.find_reference("05_sgdr") is None
-    box = ex.reveal_button("05_sgdr", "ex1")
+    assert ex.find_reference("06_sgdr") is None
+    box = ex.reveal_button("06_sgdr", "ex2")
     box.children[0].click()
     shown = box.children[1].outputs[0]["data"]["text/markdown"]
     assert "No reference solutions in this copy of the course" in shown
@@ -185,7 +185,7 @@ def _fill(cell, reference_source: str) -> None:
 def test_nbgrader_autogrades_a_sample_submission(tmp_path):
     """Two exercises right, one wrong: the autograder gives exactly the right score."""
     course = tmp_path / "course"
-    chapters = ["04_cyclic_and_range_test", "05_sgdr", "10_practice_and_pitfalls"]
+    chapters = ["05_cyclic_and_range_test", "06_sgdr", "11_practice_and_pitfalls"]
     (course / "source" / "ps").mkdir(parents=True)
     for name in chapters:
         shutil.copy(ROOT / "solutions" / f"{name}.ipynb", course / "source" / "ps")
@@ -240,8 +240,8 @@ def test_nbgrader_autogrades_a_sample_submission(tmp_path):
         }
         # written answers were left as "YOUR ANSWER HERE": unchanged cells score 0
         assert scores == {
-            "ex3_check": 2.0,
-            "ex1_sgdr_check": 2.0,
+            "ex1_check": 2.0,
+            "ex2_sgdr_check": 2.0,
             "q4_check": 0.0,
             "q1_answer": 0.0,
             "q2_answer": 0.0,

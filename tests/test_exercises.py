@@ -20,7 +20,7 @@ import pytest
 import lrsched as ls
 from lrsched import exercises as ex
 
-# --- exercise 1: SGDR -------------------------------------------------------------------------
+# --- exercise 2: SGDR -------------------------------------------------------------------------
 
 
 def sgdr_ref(t, T0=10, alpha0=0.1, alpha_min=1e-4):
@@ -201,7 +201,7 @@ def test_library_schedule_and_exercise_agree():
     )
 
 
-# --- exercise 2: noisy SGD over seeds ----------------------------------------------------------
+# --- exercise 3: noisy SGD over seeds ----------------------------------------------------------
 
 
 def run_ref(schedule, seed, T=150, sigma=0.3, theta0=0.0):
@@ -499,7 +499,7 @@ def test_compare_over_seeds_and_its_failure(capsys):
     assert "Nothing to compare yet: not implemented yet" in out and "sys.exit" in out
 
 
-# --- exercise 3: the one-step range test ---------------------------------------------------------
+# --- exercise 1: the one-step range test ---------------------------------------------------------
 
 
 def one_step_ref(alpha, theta0=0.0):

@@ -62,14 +62,14 @@ def run_block(grade_id: str, answer_cells: list[str], *, attack: str = "") -> No
 
 REFERENCE = nbgrader_course.reference_answers()
 ANSWER_CELLS = {
-    "ex1_sgdr_check": ["ex1_sgdr"],
-    "ex2_run_sgd_check": ["ex2_run_sgd"],
-    "ex2_schedules_check": ["ex2_schedules"],
-    "ex3_check": ["ex3_one_step", "ex3_useful"],
+    "ex2_sgdr_check": ["ex2_sgdr"],
+    "ex3_run_sgd_check": ["ex3_run_sgd"],
+    "ex3_schedules_check": ["ex3_schedules"],
+    "ex1_check": ["ex1_one_step", "ex1_useful"],
     "q4_check": ["q4_answer"],
 }
 WRONG = {
-    "ex1_sgdr_check": [
+    "ex2_sgdr_check": [
         "def sgdr(t, T0=10, alpha0=0.1, alpha_min=1e-4):\n    return 0.05",
         # the cosine between 0 and alpha0: the floor is missing
         "def sgdr(t, T0=10, alpha0=0.1, alpha_min=1e-4):\n    s, n = 0, T0\n"
@@ -80,7 +80,7 @@ WRONG = {
         "    return alpha_min + 0.5 * (alpha0 - alpha_min) * "
         "(1 + math.cos(math.pi * (t % T0) / T0))",
     ],
-    "ex2_run_sgd_check": [
+    "ex3_run_sgd_check": [
         # one update late: schedule(t + 1)
         "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
         "    rng = np.random.default_rng(seed); th = theta0\n"
@@ -99,14 +99,14 @@ WRONG = {
         "        th -= schedule(t) * (2 * (th - 3) + rng.standard_normal())\n"
         "    return (th - 3) ** 2",
     ],
-    "ex2_schedules_check": [
+    "ex3_schedules_check": [
         "def my_schedules(T=150):\n"
         "    return {f's{k}': (lambda t, k=k: k * 1e-9) for k in range(5)}",
         "def my_schedules(T=150):\n    return {f's{k}': (lambda t: 0.1) for k in range(5)}",
         "def my_schedules(T=150):\n"
         "    return {f's{k}': (lambda t, k=k: 0.1 * k) for k in range(1, 5)}",
     ],
-    "ex3_check": [
+    "ex1_check": [
         # the loss before the step
         "def one_step_loss(alpha, theta0=0.0):\n    return (theta0 - 3) ** 2\n"
         "def read_useful_range(alphas, losses):\n    return 0.01, 0.9",
@@ -158,7 +158,7 @@ def test_a_result_with_rigged_comparisons_fails():
         "def sgdr(t, T0=10, alpha0=0.1, alpha_min=1e-4):\n    return Fake(0.0)\n"
     )
     with pytest.raises(AssertionError):
-        run_block("ex1_sgdr_check", [fake])
+        run_block("ex2_sgdr_check", [fake])
 
 
 def test_blocks_are_up_to_date_in_the_reference_edition():
@@ -229,7 +229,7 @@ def test_the_law_of_noisy_sgd_matches_the_exact_recursion():
     ],
 )
 def test_the_scan_finds(source, kind):
-    kinds = {k for k, _ in scan_cell(source, grade_id="ex1_sgdr", library_names={"SGDR"})}
+    kinds = {k for k, _ in scan_cell(source, grade_id="ex2_sgdr", library_names={"SGDR"})}
     assert kind in kinds, kinds
 
 
@@ -237,8 +237,8 @@ def test_the_scan_passes_honest_answers_and_allows_the_library_where_it_is_allow
     for gid, src in REFERENCE.items():
         assert scan_cell(src, grade_id=gid, library_names=integrity_report.library_names()) == []
     own = "def my_schedules(T=150):\n    return {'cos': ls.Cosine(0.1, T)}"
-    assert scan_cell(own, grade_id="ex2_schedules", library_names={"Cosine"}) == []
-    assert scan_cell(own, grade_id="ex1_sgdr", library_names={"Cosine"})
+    assert scan_cell(own, grade_id="ex3_schedules", library_names={"Cosine"}) == []
+    assert scan_cell(own, grade_id="ex2_sgdr", library_names={"Cosine"})
 
 
 # ----------------------------------------------------------------------------- the answer key
@@ -276,7 +276,7 @@ def test_an_installed_package_leads_to_no_reference_edition(tmp_path):
         "root = pathlib.Path(ls.__file__).resolve().parent\n"
         "found = [str(p) for up in (root, *root.parents)"
         " for p in up.glob('solutions/*.ipynb')]\n"
-        "print(repr(ls.__file__), found, ls.exercises.find_reference('05_sgdr'))\n"
+        "print(repr(ls.__file__), found, ls.exercises.find_reference('06_sgdr'))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("LRSCHED")}
     out = subprocess.run(

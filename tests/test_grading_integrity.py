@@ -44,12 +44,12 @@ for _path in glob.glob("../../../**/*.ipynb", recursive=True):
 ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     # --- the environment switch ---------------------------------------------------------
     "env var popped in the cell": (
-        {"ex1_sgdr": 'import os\nos.environ.pop("NBGRADER_EXECUTION", None)\n' + STUB_SGDR},
+        {"ex2_sgdr": 'import os\nos.environ.pop("NBGRADER_EXECUTION", None)\n' + STUB_SGDR},
         {"zero", "flagged"},
     ),
     "env var popped inside the answer": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             '    import os\n    os.environ.pop("NBGRADER_EXECUTION", None)\n'
             "    raise NotImplementedError()\n"
         },
@@ -58,25 +58,25 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     "env var popped, every exercise": (
         {
             gid: 'import os\nos.environ.pop("NBGRADER_EXECUTION", None)\n'
-            for gid in ("ex3_one_step", "ex2_run_sgd", "q4_answer")
+            for gid in ("ex1_one_step", "ex3_run_sgd", "q4_answer")
         },
         {"zero", "flagged"},
     ),
     # --- patching the checkers, numpy, builtins ---------------------------------------------
     "checker replaced": (
-        {"ex1_sgdr": 'ls.exercises.check_sgdr = lambda *a, **k: "passed"\n' + WRONG_SGDR},
+        {"ex2_sgdr": 'ls.exercises.check_sgdr = lambda *a, **k: "passed"\n' + WRONG_SGDR},
         {"zero", "flagged"},
     ),
     "Feedback.passed forced": (
         {
-            "ex1_sgdr": "ls.exercises.Feedback.passed = property(lambda self: True)\n"
+            "ex2_sgdr": "ls.exercises.Feedback.passed = property(lambda self: True)\n"
             "ls.exercises.Feedback.__bool__ = lambda self: True\n" + WRONG_SGDR
         },
         {"zero", "flagged"},
     ),
     "numpy comparisons forced": (
         {
-            "ex1_sgdr": "np.allclose = lambda *a, **k: True\n"
+            "ex2_sgdr": "np.allclose = lambda *a, **k: True\n"
             "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
             "np.array_equal = lambda *a, **k: True\n" + WRONG_SGDR
         },
@@ -84,7 +84,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "builtins replaced": (
         {
-            "ex1_sgdr": "import builtins, math\nbuiltins.abs = lambda x: 0.0\n"
+            "ex2_sgdr": "import builtins, math\nbuiltins.abs = lambda x: 0.0\n"
             "builtins.float = lambda x=0: 0.1\nbuiltins.all = lambda x: True\n"
             "math.isclose = lambda *a, **k: True\n" + WRONG_SGDR
         },
@@ -92,7 +92,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "result with rigged comparisons": (
         {
-            "ex1_sgdr": "class Fake(float):\n"
+            "ex2_sgdr": "class Fake(float):\n"
             "    def _true(self, other):\n        return True\n"
             "    __eq__ = __le__ = __ge__ = __lt__ = __gt__ = _true\n"
             "    __sub__ = __rsub__ = lambda self, other: Fake(0.0)\n"
@@ -105,7 +105,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "result whose conversion raises": (
         {
-            "ex1_sgdr": "class Bad(float):\n    def __float__(self):\n"
+            "ex2_sgdr": "class Bad(float):\n    def __float__(self):\n"
             "        raise SystemExit('no')\n\n\n"
             + SGDR_HEAD
             + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n    return Bad(0.1)\n"
@@ -115,45 +115,45 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     # --- the kernel itself ------------------------------------------------------------------
     "exception handler swallows errors": (
         {
-            "ex1_sgdr": "get_ipython().set_custom_exc((BaseException,), "
+            "ex2_sgdr": "get_ipython().set_custom_exc((BaseException,), "
             "lambda self, etype, value, tb, tb_offset=None: None)\n" + STUB_SGDR
         },
         {"zero", "flagged"},
     ),
     "later cells rewritten by an input transformer": (
         {
-            "ex3_one_step": "get_ipython().input_transformers_cleanup.append("
+            "ex1_one_step": "get_ipython().input_transformers_cleanup.append("
             "lambda lines: ['pass\\n'])\n"
         },
         {"flagged"},
     ),
     "asserts stripped by an AST transformer": (
         {
-            "ex3_one_step": "import ast\n\nclass NoAssert(ast.NodeTransformer):\n"
+            "ex1_one_step": "import ast\n\nclass NoAssert(ast.NodeTransformer):\n"
             "    def visit_Assert(self, node):\n        return ast.Pass()\n\n"
             "get_ipython().ast_transformers.append(NoAssert())\n"
         },
         {"flagged"},
     ),
-    "sys.exit in the cell": ({"ex1_sgdr": "import sys\nsys.exit(0)\n"}, {"zero", "flagged"}),
+    "sys.exit in the cell": ({"ex2_sgdr": "import sys\nsys.exit(0)\n"}, {"zero", "flagged"}),
     "SystemExit from the answer": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    raise SystemExit(0)\n"
         },
         {"zero", "flagged"},
     ),
     "KeyboardInterrupt from the answer": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    raise KeyboardInterrupt\n"
         },
         {"zero", "flagged"},
     ),
-    "os._exit kills the kernel": ({"ex1_sgdr": "import os\nos._exit(0)\n"}, {"zero", "flagged"}),
+    "os._exit kills the kernel": ({"ex2_sgdr": "import os\nos._exit(0)\n"}, {"zero", "flagged"}),
     "endless loop that ignores interrupts": (
         {
-            "ex1_sgdr": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "ex2_sgdr": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
             + SGDR_HEAD
             + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    while True:\n        pass\n"
@@ -162,24 +162,24 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "time limit switched off, then an endless loop": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    import signal\n    signal.setitimer(signal.ITIMER_REAL, 0)\n"
             "    while True:\n        pass\n"
         },
         {"zero", "flagged"},
     ),
     "huge print": (
-        {"ex1_sgdr": "for _i in range(300_000):\n    print('x' * 60, _i)\n" + STUB_SGDR},
+        {"ex2_sgdr": "for _i in range(300_000):\n    print('x' * 60, _i)\n" + STUB_SGDR},
         {"zero"},
     ),
     # --- the answer key and the library -----------------------------------------------------
     "reference edition read from the course folder": (
-        {"ex1_sgdr": READ_REFERENCE},
+        {"ex2_sgdr": READ_REFERENCE},
         {"flagged"},
     ),
     "reference read through the reveal": (
         {
-            "ex1_sgdr": 'import os\nos.environ["LRSCHED_SOLUTIONS"] = "../../../source/ps"\n'
+            "ex2_sgdr": 'import os\nos.environ["LRSCHED_SOLUTIONS"] = "../../../source/ps"\n'
             'for _kind, _src in ls.exercises.reference_cells("sheet", "ex1") or []:\n'
             "    exec(_src)\n"
         },
@@ -187,14 +187,14 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "lrsched.SGDR used": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    return ls.SGDR(alpha0, T0, 2, alpha_min)(t)\n"
         },
         {"flagged", "right values"},
     ),
     "lrsched.SGDR used under another name": (
         {
-            "ex1_sgdr": "_impl = getattr(ls, 'SG' + 'DR')\n\n"
+            "ex2_sgdr": "_impl = getattr(ls, 'SG' + 'DR')\n\n"
             + SGDR_HEAD
             + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    return _impl(alpha0, T0, 2, alpha_min)(t)\n"
@@ -204,7 +204,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     # --- wrong code ---------------------------------------------------------------------------
     "sgdr restarts one update late": (
         {
-            "ex1_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
+            "ex2_sgdr": SGDR_HEAD + "def sgdr(t, T0=T0, alpha0=alpha0, alpha_min=alpha_min):\n"
             "    start, length = 0, T0\n    while t > start + length:\n"
             "        start += length\n        length *= 2\n"
             "    return alpha_min + 0.5 * (alpha0 - alpha_min) * "
@@ -214,7 +214,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "run_sgd uses the next update's rate": (
         {
-            "ex2_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
+            "ex3_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
             "    rng = np.random.default_rng(seed)\n    theta = theta0\n"
             "    for t in range(T):\n"
             "        g = 2 * (theta - 3) + sigma * rng.standard_normal()\n"
@@ -225,7 +225,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "run_sgd ignores theta0": (
         {
-            "ex2_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
+            "ex3_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
             "    rng = np.random.default_rng(seed)\n    theta = 0.0\n"
             "    for t in range(T):\n"
             "        g = 2 * (theta - 3) + sigma * rng.standard_normal()\n"
@@ -236,7 +236,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "run_sgd fakes the loss from the theory": (
         {
-            "ex2_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
+            "ex3_run_sgd": "def run_sgd(schedule, seed, T=150, sigma=0.3, theta0=0.0):\n"
             "    rng = np.random.default_rng(seed)\n"
             "    alphas = np.array([schedule(t) for t in range(T)])\n"
             "    m = ls.expected_loss(alphas, T=T, sigma=sigma, theta0=theta0)[-1]\n"
@@ -246,17 +246,17 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
     ),
     "schedules too small to train": (
         {
-            "ex2_schedules": "def my_schedules(T=150):\n"
+            "ex3_schedules": "def my_schedules(T=150):\n"
             "    return {f's{k}': (lambda t, k=k: k * 1e-9) for k in range(5)}\n"
         },
         {"zero"},
     ),
     "useful range that ignores its inputs": (
         {
-            "ex3_one_step": "alphas = np.logspace(-4, np.log10(2.0), 50)\n\n\n"
+            "ex1_one_step": "alphas = np.logspace(-4, np.log10(2.0), 50)\n\n\n"
             "def one_step_loss(alpha, theta0=0.0):\n"
             "    return ((theta0 - alpha * 2 * (theta0 - 3)) - 3) ** 2\n",
-            "ex3_useful": "def read_useful_range(alphas, losses):\n    return 0.1, 0.9\n",
+            "ex1_useful": "def read_useful_range(alphas, losses):\n    return 0.1, 0.9\n",
         },
         {"zero"},
     ),
@@ -265,7 +265,7 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
         {"zero"},
     ),
 }
-ALL_AUTO = {"ex3_check", "ex1_sgdr_check", "ex2_run_sgd_check", "ex2_schedules_check", "q4_check"}
+ALL_AUTO = {"ex1_check", "ex2_sgdr_check", "ex3_run_sgd_check", "ex3_schedules_check", "q4_check"}
 HONEST = {"correct": None, "stubs": {}}
 #: The attacks split into two batches (two courses, graded in parallel by pytest-xdist).
 NAMES = list(ATTACKS)
@@ -330,10 +330,10 @@ class TestKernelAttacks:
     def test_the_reference_answers_get_full_marks_and_no_flag(self, graded):
         root, _, verdicts, _ = graded
         assert auto_scores(root, "correct") == {
-            "ex3_check": 2.0,
-            "ex1_sgdr_check": 2.0,
-            "ex2_run_sgd_check": 2.0,
-            "ex2_schedules_check": 1.0,
+            "ex1_check": 2.0,
+            "ex2_sgdr_check": 2.0,
+            "ex3_run_sgd_check": 2.0,
+            "ex3_schedules_check": 1.0,
             "q4_check": 1.0,
         }
         v = verdicts["correct"]

@@ -108,7 +108,7 @@ COURSE_PARTS = {
     "plot": "import lrsched.plot",
     "widgets": "import lrsched.widgets",
     "widgets via attribute": "import lrsched as ls; ls.widgets.schedule_explorer",
-    "exercises reveal": "import lrsched as ls; ls.exercises.reveal_button('05_sgdr', 'q1')",
+    "exercises reveal": "import lrsched as ls; ls.exercises.reveal_button('06_sgdr', 'q1')",
     "digits": "import lrsched as ls; ls.DigitsProblem(seed=0)",
     "sklearn demo": "import lrsched as ls; ls.explain_optimal_blowup(n_epochs=2)",
 }

@@ -1,4 +1,4 @@
-"""Tests for lrsched.range_test: grids, the sequential test, suggestions, exercise 3.
+"""Tests for lrsched.range_test: grids, the sequential test, suggestions, exercise 1.
 
 Reference values come from closed forms, hand-worked curves, and literal ports of
 the published fastai / torch-lr-finder code (reference notes, sections 3.1-3.3),
@@ -354,7 +354,7 @@ def test_suggestions_bad_input(fn, lrs, losses, exc, match):
         fn(lrs, losses)
 
 
-# ----------------------------------------------------------------- exercise 3
+# ----------------------------------------------------------------- exercise 1
 
 
 def seed_exercise_losses(alphas, c=3.0, theta0=0.0):

@@ -18,7 +18,7 @@ Usage (from the repository root, inside the project's environment)::
     python tools/build_course.py --execute  # ... and execute every notebook that needs it
     python tools/build_course.py --execute --all   # re-execute every notebook
     python tools/build_course.py --check    # exit 1 if a generated part is stale (used by tests)
-    python tools/build_course.py --execute --only 05_sgdr   # just one chapter (both editions)
+    python tools/build_course.py --execute --only 06_sgdr   # just one chapter (both editions)
     python tools/build_course.py --execute --force  # overwrite edited answers (keeps a copy)
 
 A notebook whose cells (sources and metadata) are unchanged keeps its stored outputs, so

@@ -278,10 +278,10 @@ def schedules_block() -> str:
 
 #: grade_id of each auto-graded check cell -> the code of its hidden block.
 BLOCKS: dict[str, Callable[[], str]] = {
-    "ex1_sgdr_check": sgdr_block,
-    "ex2_run_sgd_check": run_sgd_block,
-    "ex2_schedules_check": schedules_block,
-    "ex3_check": range_test_block,
+    "ex2_sgdr_check": sgdr_block,
+    "ex3_run_sgd_check": run_sgd_block,
+    "ex3_schedules_check": schedules_block,
+    "ex1_check": range_test_block,
     "q4_check": midpoint_block,
 }
 

@@ -9,7 +9,7 @@ are typeset by MathJax from ``site/_static/mathjax/``, a copy of the npm package
 with its sha512 integrity in ``tools/site_vendor.lock.json`` (``tools/site_vendor.py``
 fetches it once into ``build/vendor/``); a page loads nothing from another host.
 ``site/index.html`` leads to ``00_index.html``. Links between notebooks
-(``05_sgdr.ipynb#Warm-restarts``) become links between pages (``05_sgdr.html#Warm-restarts``),
+(``06_sgdr.ipynb#Warm-restarts``) become links between pages (``06_sgdr.html#Warm-restarts``),
 so the index and the navigation cells work in the site. A link from the learner edition to
 the reference edition (``../solutions/...``), or anywhere else outside ``notebooks/``, is an
 error: the site holds only the learner edition.
@@ -39,7 +39,7 @@ Usage (from the repository root, inside the project's environment)::
 
     python tools/build_html.py                 # -> site/
     python tools/build_html.py --out /tmp/site --no-execute
-    python tools/build_html.py --only 05_sgdr  # execute only chapter 5
+    python tools/build_html.py --only 06_sgdr  # execute only chapter 6
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import ast
 import re
 
 #: Exercises (grade_id prefixes of answer cells) that must be written without lrsched.
-OWN_CODE_ONLY = ("ex1_", "ex2_run_sgd", "ex3_", "q4_")
+OWN_CODE_ONLY = ("ex2_", "ex3_run_sgd", "ex1_", "q4_")
 
 _ENV = {"environ", "putenv", "unsetenv", "getenv", "environb"}
 _GRADING = {

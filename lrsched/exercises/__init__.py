@@ -172,7 +172,7 @@ def find_reference(chapter: str) -> Path | None:
     to the working directory (a notebook runs in its own folder).
     """
     if not isinstance(chapter, str) or not chapter:
-        raise TypeError(f"chapter must be a notebook name such as '05_sgdr'; got {chapter!r}")
+        raise TypeError(f"chapter must be a notebook name such as '06_sgdr'; got {chapter!r}")
     stem = chapter.removesuffix(".ipynb")
     places = [
         os.environ.get("LRSCHED_SOLUTIONS"),

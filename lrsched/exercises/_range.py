@@ -1,4 +1,4 @@
-r"""Checker of exercise 3 (chapter 4): the one-step LR range test and the useful range.
+r"""Checker of exercise 1 (chapter 5): the one-step LR range test and the useful range.
 
 A function that reads the useful range must read it from its inputs. So besides the
 sweep itself, ``useful(alphas, losses)`` is called on three more sweeps whose right

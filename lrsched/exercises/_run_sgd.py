@@ -1,4 +1,4 @@
-r"""Checker of exercise 2's first part (chapter 7): the learner's noisy SGD run.
+r"""Checker of exercise 3's first part (chapter 8): the learner's noisy SGD run.
 
 The run is :math:`\theta_{t+1} = \theta_t - \alpha_t g_t`,
 :math:`g_t = 2(\theta_t - 3) + \sigma\xi_t`, :math:`\xi_t \sim \mathcal N(0, 1)`, so the

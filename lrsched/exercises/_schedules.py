@@ -1,4 +1,4 @@
-r"""Checker of exercise 2's second part (chapter 7): the learner's own schedules."""
+r"""Checker of exercise 3's second part (chapter 8): the learner's own schedules."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ._core import (
 
 __all__ = ["check_schedules", "MIN_PEAK"]
 
-#: Smallest peak rate a schedule may have in exercise 2. Every rate at most ``p``
+#: Smallest peak rate a schedule may have in exercise 3. Every rate at most ``p``
 #: leaves at least :math:`(1 - 2p)^{2T}` of the starting loss of :math:`(\theta - 3)^2`
 #: after ``T`` noise-free updates: 55 % for :math:`p = 10^{-3}`, ``T = 150``, so a
 #: schedule whose every rate is below this does not train in the exercise.

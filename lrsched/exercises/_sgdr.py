@@ -1,4 +1,4 @@
-r"""Checkers of the two cosine exercises: SGDR (chapter 5) and the cosine midpoint (chapter 9).
+r"""Checkers of the two cosine exercises: SGDR (chapter 6) and the cosine midpoint (chapter 11).
 
 Failure messages give the expected value at one point only (the first ``t`` where the
 learner's schedule differs) and describe the rule that is broken; they never list the

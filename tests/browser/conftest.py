@@ -22,7 +22,7 @@ ARTIFACTS = labdriver.ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 # The chapter the site fixture executes (explorers, reveals and formulas): the other
 # chapters keep the outputs stored in notebooks/, as `make html` would.
-SITE_CHAPTER = "03_cosine_and_warmup"
+SITE_CHAPTER = "03_cosine_annealing"
 
 
 def require_browser() -> None:

@@ -31,11 +31,11 @@ PNG = base64.b64encode(
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("05_sgdr.ipynb", "05_sgdr.html"),
-        ("./05_sgdr.ipynb", "./05_sgdr.html"),
-        ("05_sgdr.ipynb#Warm-restarts", "05_sgdr.html#Warm-restarts"),
-        ("05_sgdr.ipynb#Warm-up-%E2%80%94-why", "05_sgdr.html#Warm-up-%E2%80%94-why"),
-        ("05_sgdr.ipynb?x=1&amp;y=2#a", "05_sgdr.html?x=1&amp;y=2#a"),
+        ("06_sgdr.ipynb", "06_sgdr.html"),
+        ("./06_sgdr.ipynb", "./06_sgdr.html"),
+        ("06_sgdr.ipynb#Warm-restarts", "06_sgdr.html#Warm-restarts"),
+        ("06_sgdr.ipynb#Warm-up-%E2%80%94-why", "06_sgdr.html#Warm-up-%E2%80%94-why"),
+        ("06_sgdr.ipynb?x=1&amp;y=2#a", "06_sgdr.html?x=1&amp;y=2#a"),
         ("#Chapters", "#Chapters"),
         ("https://example.org/nb.ipynb", "https://example.org/nb.ipynb"),
         ("mailto:someone@example.org", "mailto:someone@example.org"),
@@ -49,11 +49,11 @@ def test_rewrite_url(url, expected):
 
 @pytest.mark.parametrize(
     "url",
-    ["../solutions/05_sgdr.ipynb", "../solutions/05_sgdr.ipynb#ex1", "./../solutions/"],
+    ["../solutions/06_sgdr.ipynb", "../solutions/06_sgdr.ipynb#ex1", "./../solutions/"],
 )
 def test_links_to_the_reference_edition_fail_loudly(url):
     with pytest.raises(bh.LinkError, match="reference edition"):
-        bh.rewrite_url(url, where="05_sgdr.ipynb")
+        bh.rewrite_url(url, where="06_sgdr.ipynb")
 
 
 def test_links_leaving_the_learner_edition_fail():
@@ -64,29 +64,29 @@ def test_links_leaving_the_learner_edition_fail():
 def test_rewrite_links_in_a_page():
     page = (
         '<a href="00_index.ipynb">Course index</a> · '
-        "<a href='04_cyclic_and_range_test.ipynb#Range-test'>← 4.</a> "
+        "<a href='05_cyclic_and_range_test.ipynb#Range-test'>← 4.</a> "
         '<a class="anchor-link" href="#Intro">¶</a> <img src="x.ipynb">'
     )
     assert bh.rewrite_links(page) == (
         '<a href="00_index.html">Course index</a> · '
-        "<a href='04_cyclic_and_range_test.html#Range-test'>← 4.</a> "
+        "<a href='05_cyclic_and_range_test.html#Range-test'>← 4.</a> "
         '<a class="anchor-link" href="#Intro">¶</a> <img src="x.ipynb">'
     )
     with pytest.raises(bh.LinkError):
-        bh.rewrite_links('<a href="../solutions/05_sgdr.ipynb">peek</a>', where="05")
+        bh.rewrite_links('<a href="../solutions/06_sgdr.ipynb">peek</a>', where="05")
 
 
 def test_solution_links_in_markdown():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("See [the answer](../solutions/05_sgdr.ipynb#ex1)."),
-        nbformat.v4.new_markdown_cell('<a href="../solutions/07_noisy_sgd.ipynb">x</a>'),
+        nbformat.v4.new_markdown_cell("See [the answer](../solutions/06_sgdr.ipynb#ex1)."),
+        nbformat.v4.new_markdown_cell('<a href="../solutions/08_noisy_sgd.ipynb">x</a>'),
         nbformat.v4.new_markdown_cell("The reference edition lives in `solutions/`."),
     ]
     found = bh.solution_links(nb)
     assert found == [
-        "cell 0: ../solutions/05_sgdr.ipynb#ex1",
-        "cell 1: ../solutions/07_noisy_sgd.ipynb",
+        "cell 0: ../solutions/06_sgdr.ipynb#ex1",
+        "cell 1: ../solutions/08_noisy_sgd.ipynb",
     ]
 
 
@@ -100,7 +100,7 @@ def _widget_notebook():
             data={bh.WIDGET_VIEW: view, "text/plain": "interactive(children=(...))"},
         )
     ]
-    button = nbformat.v4.new_code_cell('ls.exercises.reveal_button("05", "ex1")', execution_count=2)
+    button = nbformat.v4.new_code_cell('ls.exercises.reveal_button("05", "ex2")', execution_count=2)
     button.outputs = [
         nbformat.v4.new_output(
             "display_data",
@@ -373,10 +373,10 @@ def _random_state_notebook(ids):
 
 def test_widget_state_is_kept_with_ids_in_order_of_appearance():
     nb = _random_state_notebook([f"{i:x}" * 32 for i in range(7)])
-    build_course.stable_widget_ids(nb, "05_sgdr.ipynb")
+    build_course.stable_widget_ids(nb, "06_sgdr.ipynb")
 
     def new(n):
-        return hashlib.sha256(f"05_sgdr.ipynb/widget/{n}".encode()).hexdigest()[:32]
+        return hashlib.sha256(f"06_sgdr.ipynb/widget/{n}".encode()).hexdigest()[:32]
 
     # depth first from the first view: box, slider, its layout, the Output, the view in it;
     # then the second view (its slider already numbered); the orphan is dropped

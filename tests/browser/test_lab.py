@@ -156,7 +156,7 @@ def test_run_all_then_sliders_redraw(path, open_notebook, screenshot_dir):
 
 @pytest.mark.skipif(not REVEAL_NOTEBOOKS, reason="no notebook holds a reveal button")
 def test_reveal_button_shows_solution_only_after_click(open_notebook, screenshot_dir):
-    preferred = [p for p in REVEAL_NOTEBOOKS if p.stem == "05_sgdr"]
+    preferred = [p for p in REVEAL_NOTEBOOKS if p.stem == "06_sgdr"]
     path = (preferred or REVEAL_NOTEBOOKS)[0]
     nb = open_notebook(_relpath(path))
     page = nb.page
