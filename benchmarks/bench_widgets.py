@@ -31,6 +31,9 @@ e.g. the locked venv and one with the lowest versions::
 
     python benchmarks/bench_widgets.py --python /path/to/lowest/bin/python
 
+``--only TEXT [TEXT ...]`` keeps the rows whose name contains one of the texts, e.g.
+``--only "fixed rate" scikit-learn "2-D quadratic"``.
+
 The digits range test rows clear the digits cache before each move (worst case). The exit
 code is 1 when a median of the design in use, in any block, is over its goal.
 """
@@ -71,6 +74,14 @@ REF_REPEAT = 10
 RANDOM_MOVES = 40
 RANDOM_WARMUP = 3
 RANDOM_SEED = 0
+#: ``--only``: keep the rows whose name contains one of these (case-insensitive); all if empty.
+ONLY: list[str] = []
+
+
+def _wanted(name: str) -> bool:
+    return not ONLY or any(part.lower() in name.lower() for part in ONLY)
+
+
 _RANGE_N_MAX = int(_RANGE_SPECS["n"].high)  # the "steps" slider's maximum (150)
 
 
@@ -104,7 +115,7 @@ def time_moves(
 
 def _ref_axes(ncols: int, ratios: list[float] | None = None) -> tuple[Any, Any]:
     kw = {"gridspec_kw": {"width_ratios": ratios}} if ratios else {}
-    fig, axes = plt.subplots(1, ncols, figsize=(9, 3.4), dpi=80, squeeze=False, **kw)
+    fig, axes = plt.subplots(1, ncols, figsize=(9, 3.4), dpi=_drawing._DPI, squeeze=False, **kw)
     return fig, list(axes[0])
 
 
@@ -229,6 +240,65 @@ def ref_network(r: widgets.ExplorerResult) -> None:
     _ref_finish(fig, axes, r.title[:90])
 
 
+def ref_fixed_rate(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(1)
+    ax = axes[0]
+    c = r.curves
+    loss = r.raw.loss[:, :, 0]
+    for i in range(loss.shape[1]):
+        ax.plot(c["k"], loss[:, i], color=COLORS[5], lw=0.7, alpha=0.45)
+    ax.plot(np.arange(c["exact"].size), c["exact"], color="black", lw=2, label="exact")
+    if r.numbers["noise_floor"]:
+        ax.axhline(r.numbers["noise_floor"], color=COLORS[3], ls=":", label="noise floor")
+    if r.numbers["updates_to_floor"] is not None:
+        ax.axvline(r.numbers["updates_to_floor"], color=COLORS[2], ls="--", label="within 10 %")
+    ax.set_yscale("log")
+    ax.set_title(r.title[:70])
+    ax.set_xlabel("update t")
+    ax.set_ylabel("loss")
+    _ref_finish(fig, axes, "")
+
+
+def ref_sklearn(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(2)
+    c = r.curves
+    axes[0].plot(c["s"], c["product"], color=COLORS[0], lw=2, label="rate × (|x|² + 1)")
+    axes[0].axhline(2.0, color=COLORS[3], ls="--", label="bound 2")
+    axes[0].axhspan(2.0, max(4.0, float(c["product"].max()) * 2), color=COLORS[3], alpha=0.12)
+    loss = c["epoch_loss"]
+    axes[1].plot(np.arange(1, loss.size + 1), loss, color=COLORS[1], marker="o", ms=3,
+                 label="epoch loss")  # fmt: skip
+    axes[1].axhline(r.numbers["noise_loss"], color="black", ls=":", label="noise")
+    for ax, label in zip(axes, ("rate × (|x|² + 1)", "training loss"), strict=True):
+        ax.set_yscale("log")
+        ax.set_ylabel(label)
+    axes[0].set_xlabel("sample update s")
+    axes[1].set_xlabel("epoch")
+    _ref_finish(fig, axes, r.title[:90])
+
+
+def ref_quadratic2d(r: widgets.ExplorerResult) -> None:
+    fig, axes = _ref_axes(2)
+    c = r.curves
+    kappa = r.params["kappa"]
+    x, y = np.meshgrid(np.linspace(-0.25, 1.15, 80), np.linspace(-0.5, 0.5, 60))
+    axes[0].contour(x, y, 0.5 * (y**2 + x**2 / kappa), levels=6, colors="0.6")
+    axes[0].plot(c["u"][:, 1], c["u"][:, 0], color=COLORS[0], marker="o", ms=2.5,
+                 label="iterates")  # fmt: skip
+    axes[0].axhline(0.0, color=COLORS[2], lw=5, alpha=0.3, label="slow direction")
+    axes[0].set_xlim(-0.25, 1.15)
+    axes[0].set_ylim(-0.5, 0.5)
+    axes[1].plot(np.arange(c["exact"].size), c["exact"], color="black", lw=2, label="exact")
+    axes[1].plot(np.arange(c["slow"].size), c["slow"], color=COLORS[2], ls="--", label="slow")
+    axes[1].plot(np.arange(c["fast"].size), c["fast"], color=COLORS[1], ls=":", label="fast")
+    axes[1].set_yscale("log")
+    axes[0].set_xlabel("slow u₂")
+    axes[0].set_ylabel("fast u₁")
+    axes[1].set_xlabel("update t")
+    axes[1].set_ylabel("loss")
+    _ref_finish(fig, axes, r.title[:90])
+
+
 def time_reference(draw: Callable[[widgets.ExplorerResult], None], r: Any) -> float:
     draw(r)  # warm-up
     times = []
@@ -258,6 +328,12 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
         "digits", n=_RANGE_N_MAX, smoothing=True, preload=True, show=False
     )
     network = widgets.network_explorer(show=False)
+    fixed = widgets.fixed_rate_explorer(show=False)
+    fixed_long = widgets.fixed_rate_explorer(T=1000, show=False)
+    sk = widgets.sklearn_explorer(show=False)
+    sk_long = widgets.sklearn_explorer("optimal", alpha=0.01, epochs=40, show=False)
+    quad2 = widgets.quadratic2d_explorer(show=False)
+    quad2_noisy = widgets.quadratic2d_explorer(sigma=0.05, T=400, show=False)
     return [
         ("schedule (cosine, T=100)", sched, "lr0", _options(sched, "lr0", 1e-3, 1), ref_schedule,
          None),
@@ -284,6 +360,18 @@ def cases() -> list[tuple[str, Any, str, list[Any], Callable[..., None], Any]]:
          "step_size_up", list(range(5, 5 + 3 * MOVES, 3)), ref_cycle, None),
         ("network (3 seeds, T=80, cosine)", network, "peak",
          _options(network, "peak", 1e-3, 1), ref_network, None),
+        ("fixed rate (T=100)", fixed, "alpha", _options(fixed, "alpha", 1e-3, 1.2),
+         ref_fixed_rate, None),
+        ("fixed rate (T=1000)", fixed_long, "alpha", _options(fixed_long, "alpha", 1e-3, 1.2),
+         ref_fixed_rate, None),
+        ("scikit-learn (constant, 20 epochs)", sk, "eta0", _options(sk, "eta0", 1e-3, 10),
+         ref_sklearn, None),
+        ("scikit-learn (optimal, 40 epochs)", sk_long, "sq_norm",
+         _options(sk_long, "sq_norm", 0.1, 1000), ref_sklearn, None),
+        ("2-D quadratic (T=60)", quad2, "alpha", _options(quad2, "alpha", 0.01, 2.2),
+         ref_quadratic2d, None),
+        ("2-D quadratic (noisy, T=400)", quad2_noisy, "alpha",
+         _options(quad2_noisy, "alpha", 0.01, 2.2), ref_quadratic2d, None),
     ]  # fmt: skip
 
 
@@ -326,6 +414,9 @@ def random_cases() -> list[tuple[str, Any, dict[str, Any], Callable[[], None] | 
          {"problem": "digits"}, _clear_digits_cache),
         ("cycles", widgets.cycle_explorer(show=False), {}, None),
         ("network", widgets.network_explorer(show=False), {}, None),
+        ("fixed rate", widgets.fixed_rate_explorer(show=False), {}, None),
+        ("scikit-learn", widgets.sklearn_explorer(show=False), {}, None),
+        ("2-D quadratic", widgets.quadratic2d_explorer(show=False), {}, None),
     ]  # fmt: skip
 
 
@@ -364,6 +455,8 @@ def random_rows(design: str | None = None) -> list[tuple[str, float, float, floa
     rows = []
     with _Design(design or design_in_use()) as d:
         for name, w, fixed, before in random_cases():
+            if not _wanted(name):
+                continue
             d.adopt(w)
             settings = [
                 widgets.random_settings(w, rng, **fixed)
@@ -403,6 +496,8 @@ def run_block(goal_ms: float, designs: tuple[str, ...]) -> bool:
     print()
     rows = []
     for name, w, control, values, ref, before in cases():
+        if not _wanted(name):
+            continue
         time_moves(w, control, values[:3], before)  # warm caches (fonts, renderer), not timed
         wall, cpu = time_moves(w, control, values, before)
         ref_ms = time_reference(ref, w.result)
@@ -483,7 +578,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"goal for the --python interpreters (default {OTHER_GOAL_MS:g})",
     )  # fmt: skip
     parser.add_argument("--designs", nargs="+", choices=DESIGNS, default=list(DESIGNS))
+    parser.add_argument(
+        "--only", nargs="+", default=[], metavar="TEXT",
+        help="time only the explorers whose row name contains TEXT (e.g. 'fixed rate')",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    ONLY[:] = args.only
     designs = tuple(d for d in DESIGNS if d in args.designs)
     met = run_block(args.goal_ms, designs)
     sys.stdout.flush()
@@ -494,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     for python in args.python:
         cmd = [python, str(Path(__file__).resolve()), "--goal-ms", str(args.other_goal_ms),
                "--designs", *designs]  # fmt: skip
+        if args.only:
+            cmd += ["--only", *args.only]
         done = subprocess.run(cmd, env=env, check=False)
         if done.returncode != 0:
             print(f"== {python}: the benchmark failed (exit code {done.returncode})")
@@ -503,6 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     if not met:
         print("\nsome medians are above the goal on this interpreter (rows marked SLOW)")
     return 1 if failed else 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,11 +13,24 @@ NumPy. The course-only parts, ``lrsched.plot``, ``lrsched.widgets`` and
 (``pip install "lrsched[course]"``); without it they raise an ImportError that says so.
 """
 
+from .averaging import AveragedLoss, averaging_weights, expected_loss_averaged
 from .base import Schedule
 from .catalog import seed_chapter_schedules
 from .compare import Comparison, compare_schedules
 from .compose import FromCallable, Product, Sequence, as_schedule, evaluate_lr, lr_values
+from .contraction import (
+    best_constant_rate,
+    contraction_factors,
+    updates_to_floor,
+    updates_to_shrink,
+)
 from .cosine import SGDR, Cosine
+from .coupling import (
+    effective_rate,
+    minibatch_sigma,
+    momentum_expected_loss,
+    momentum_noise_floor,
+)
 from .cyclic import Cyclic, OneCycle
 from .decay import (
     Constant,
@@ -40,6 +53,7 @@ from .noisy_sgd import (
 from .plateau import ReduceOnPlateau
 from .range_test import (
     RangeTestResult,
+    divergence_index,
     lr_sweep,
     one_step_losses,
     range_test,
@@ -48,6 +62,7 @@ from .range_test import (
     suggest_valley,
     useful_range,
 )
+from .sample_stability import residual_factor, sample_rate_limit
 from .sklearn_schedules import (
     SklearnAdaptive,
     SklearnConstant,
@@ -65,6 +80,7 @@ from .theory import (
     optimal_expected_loss,
     optimal_schedule,
 )
+from .translation_table import translation_table
 from .warmup import WSD, InverseSqrt, Warmup, warmup_cosine
 
 __version__ = "0.1.0"
@@ -132,9 +148,22 @@ __all__ = [
     "optimal_expected_loss",
     "compare_schedules",
     "Comparison",
+    # what else moves with the rate: averaging, momentum, batch size, curvature
+    "averaging_weights",
+    "expected_loss_averaged",
+    "AveragedLoss",
+    "effective_rate",
+    "minibatch_sigma",
+    "momentum_expected_loss",
+    "momentum_noise_floor",
+    "contraction_factors",
+    "updates_to_shrink",
+    "updates_to_floor",
+    "best_constant_rate",
     # LR range test and the digits model
     "lr_sweep",
     "range_test",
+    "divergence_index",
     "RangeTestResult",
     "suggest_steepest",
     "suggest_min_div10",
@@ -151,4 +180,8 @@ __all__ = [
     "sklearn_schedule",
     "sgd_regressor_numpy",
     "explain_optimal_blowup",
+    "sample_rate_limit",
+    "residual_factor",
+    # library conventions
+    "translation_table",
 ]

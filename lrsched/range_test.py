@@ -8,6 +8,7 @@ the rate is useful, and blows up once the rate is too large. This module provide
 * :func:`lr_sweep` -- the grid of rates (geometric or arithmetic);
 * :func:`range_test` -- the sequential test itself, with fastai's debiased EMA
   smoothing and divergence stop, driven by any ``step_fn(lr) -> loss``;
+* :func:`divergence_index` -- that stop rule on its own, for a recorded curve;
 * :func:`suggest_steepest`, :func:`suggest_min_div10`, :func:`suggest_valley` --
   three published rules for turning the curve into one number;
 * :func:`one_step_losses` and :func:`useful_range` -- the course's exercise: the
@@ -29,6 +30,7 @@ from ._validate import as_array, check_callable, check_choice, check_count, chec
 __all__ = [
     "lr_sweep",
     "range_test",
+    "divergence_index",
     "RangeTestResult",
     "suggest_steepest",
     "suggest_min_div10",
@@ -264,6 +266,85 @@ _SUGGESTERS: dict[str, Callable[[Any, Any], float]] = {
 }
 
 
+# --------------------------------------------------------------------------- the stop rule
+
+
+def divergence_index(losses: Any, stop_factor: float | None = 4.0) -> int | None:
+    r"""First index at which a range-test loss curve diverges, or ``None``.
+
+    The curve diverges at the first index :math:`i` whose loss is not finite or exceeds
+    ``stop_factor`` times the lowest loss so far:
+
+    .. math:: d = \min\{\, i : \ell_i \notin \mathbb{R}
+              \ \text{or}\ \ell_i > f \min_{j \le i} \ell_j \,\}.
+
+    This is the stop rule of :func:`range_test` (fastai's ``stop_div``, :math:`f = 4`;
+    torch-lr-finder uses 5), which applies it to the smoothed losses as they are
+    recorded. Applied to the raw losses of a smoothed test it gives the rate where the raw
+    loss diverged, which the lagging smoothed curve reaches only later. Like the libraries,
+    the rule assumes positive losses (a negative loss :math:`\ell_i` exceeds
+    :math:`f \ell_i` and counts as a divergence).
+
+    Parameters
+    ----------
+    losses : array_like
+        The recorded losses, a 1-D array of real numbers (NaN and :math:`\pm\infty`
+        allowed: the first one is a divergence).
+    stop_factor : float or None
+        :math:`f > 1`, finite; ``None`` counts only non-finite losses.
+
+    Returns
+    -------
+    int or None
+        :math:`d`, or ``None`` when no loss diverges (also for an empty curve).
+
+    Raises
+    ------
+    TypeError
+        If ``losses`` is not a 1-D array of real numbers (strings, bools, objects), or
+        ``stop_factor`` is not a real number.
+    ValueError
+        If ``losses`` is not 1-D, or ``stop_factor`` is not in :math:`(1, \infty)`.
+
+    Examples
+    --------
+    >>> divergence_index([3.0, 2.0, 1.0, 3.5]) is None  # 3.5 <= 4 x 1
+    True
+    >>> divergence_index([3.0, 2.0, 1.0, 4.5])  # 4.5 > 4 x 1
+    3
+    >>> divergence_index([3.0, float("nan"), 100.0], stop_factor=None)
+    1
+    """
+    if isinstance(losses, (str, bytes)):
+        raise TypeError(f"losses must be a 1-D array of real numbers; got {type(losses).__name__}")
+    arr = as_array("losses", losses, "a 1-D array of real numbers")
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"losses must be a 1-D array of real numbers; got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"losses must be a 1-D array; got shape {arr.shape}")
+    factor = (
+        None
+        if stop_factor is None
+        else check_real("stop_factor", stop_factor, low=1.0, low_open=True)
+    )
+    # Integers beyond 2**53 round to the nearest float64: the comparison is between reals.
+    x = arr.astype(np.float64)
+    bad = ~np.isfinite(x)
+    if factor is not None:
+        # The running minimum of the finite prefix; past the first non-finite loss nothing
+        # is read, so it may fill the rest with anything.
+        prefix = x[: int(np.argmax(bad))] if bad.any() else x
+        if prefix.size:
+            best = np.minimum.accumulate(prefix)
+            with np.errstate(over="ignore"):  # f * min may pass 1.8e308: then no loss is above
+                above = prefix > factor * best
+            bad[: prefix.size] |= above
+    hits = np.flatnonzero(bad)
+    return int(hits[0]) if hits.size else None
+
+
 # --------------------------------------------------------------------------- the test
 
 
@@ -385,8 +466,9 @@ def range_test(
     fastai's ``AvgSmoothLoss`` (zero-initialised EMA with bias correction, so
     :math:`\bar\ell_0 = \ell_0`). It stops after recording step :math:`i` if
     :math:`\bar\ell_i > f \cdot \min_{j \le i}\bar\ell_j` (fastai ``stop_div``,
-    :math:`f = 4`; torch-lr-finder uses 5), or as soon as a loss is NaN or infinite.
-    The rule assumes positive losses, like both libraries.
+    :math:`f = 4`; torch-lr-finder uses 5), or as soon as a loss is NaN or infinite:
+    the first index of :func:`divergence_index` on the smoothed losses. The rule assumes
+    positive losses, like both libraries.
 
     Parameters
     ----------
@@ -449,20 +531,27 @@ def range_test(
             ) from exc
         loss = _as_loss(out, i, lr)
         raw.append(loss)
-        if not math.isfinite(loss):
-            smoothed.append(math.nan)
-            stopped_at, reason = i, f"non-finite loss ({loss!r}) at step {i}, lr={lr:.6g}"
-            break
-        avg = beta * avg + (1.0 - beta) * loss
-        sm = avg / (1.0 - beta ** (i + 1))
+        if math.isfinite(loss):
+            avg = beta * avg + (1.0 - beta) * loss
+            sm = avg / (1.0 - beta ** (i + 1))
+        else:
+            sm = math.nan
         smoothed.append(sm)
-        best = min(best, sm)
-        if factor is not None and sm > factor * best:
+        # The stop rule has one home, divergence_index; the lowest smoothed loss before
+        # step i and the new one carry all it reads (a step before i did not stop).
+        if divergence_index((sm,) if i == 0 else (best, sm), factor) is not None:
             stopped_at = i
-            reason = (
-                f"smoothed loss {sm:.6g} > {factor:g} x best {best:.6g} at step {i}, lr={lr:.6g}"
-            )
+            if not math.isfinite(loss):
+                reason = f"non-finite loss ({loss!r}) at step {i}, lr={lr:.6g}"
+            elif not math.isfinite(sm):  # a raw loss within rounding of the float64 maximum
+                reason = f"smoothed loss overflowed ({sm!r}) at step {i}, lr={lr:.6g}"
+            else:
+                reason = (
+                    f"smoothed loss {sm:.6g} > {factor:g} x best {min(best, sm):.6g} at "
+                    f"step {i}, lr={lr:.6g}"
+                )
             break
+        best = min(best, sm)
 
     k = len(raw)
     return RangeTestResult(

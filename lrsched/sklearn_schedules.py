@@ -50,6 +50,7 @@ from ._validate import (
 )
 from .base import Schedule
 from .compose import evaluate_lr
+from .sample_stability import sample_rate_limit
 
 __all__ = [
     "SklearnConstant",
@@ -614,18 +615,18 @@ class OptimalBlowup:
         Statistics of :math:`\lVert x_i\rVert^2` over the standardised rows
         (about the number of features, 10).
     stability_limit : float
-        :math:`2 / \mathrm{median}\lVert x\rVert^2`: a single update on sample
-        :math:`x` multiplies that sample's residual by :math:`1 - \eta\lVert x\rVert^2`
-        (:math:`1 - \eta(\lVert x\rVert^2 + 1)` with the intercept), which
-        overshoots and grows once :math:`\eta\lVert x\rVert^2 > 2`.
+        :math:`2 / (\mathrm{median}\lVert x\rVert^2 + 1)`: a single update on sample
+        :math:`x` multiplies that sample's residual by :math:`1 - \eta(\lVert x\rVert^2 + 1)`
+        (the :math:`+1` is the intercept's own update), which overshoots and grows once
+        :math:`\eta(\lVert x\rVert^2 + 1) > 2` (:func:`lrsched.sample_stability.sample_rate_limit`).
     n_updates : int
         Sample updates over all ``fit`` calls.
     n_unstable_updates : int
-        Updates with :math:`\eta_s \min_i\lVert x_i\rVert^2 > 2`: unstable whichever
+        Updates with :math:`\eta_s (\min_i\lVert x_i\rVert^2 + 1) > 2`: unstable whichever
         sample the (shuffled) order puts there. Equal to ``n_updates`` here.
     t_stable : int
         First sample counter :math:`s` with :math:`\eta_s < ` ``stability_limit``,
-        from the closed form :math:`s > \mathrm{median}/(2\alpha) - t_0 + 1`.
+        from the closed form :math:`s > (\mathrm{median} + 1)/(2\alpha) - t_0 + 1`.
     epochs_to_stable : int
         Epochs it would take to reach ``t_stable`` if the counter kept running
         across calls (``partial_fit``); ``fit`` never gets there because it resets it.
@@ -667,7 +668,7 @@ class OptimalBlowup:
         return (
             f"eta at the first sample of every fit: {self.eta_first:g} "
             f"(alpha^-1/4; t0 = {self.t0:g}); at the last: {self.eta_last:.4g}\n"
-            f"median |x|^2 = {self.median_sq_norm:.3f}, stability limit 2/median = "
+            f"median |x|^2 = {self.median_sq_norm:.3f}, stability limit 2/(median + 1) = "
             f"{self.stability_limit:.4f}\n"
             f"unstable updates: {self.n_unstable_updates} of {self.n_updates}; eta drops "
             f"below the limit only at sample {self.t_stable} "
@@ -744,10 +745,10 @@ def explain_optimal_blowup(
     etas = sched.values(n_samples)  # s = 1 .. n, identical in every fit
     sq = np.einsum("ij,ij->i", X, X)
     med, lo, hi = float(np.median(sq)), float(sq.min()), float(sq.max())
-    limit = 2.0 / med
-    n_unstable = int(np.count_nonzero(etas * lo > 2.0)) * n_epochs
-    # eta_s < limit  <=>  alpha (t0 + s - 1) > med / 2  <=>  s > med / (2 alpha) - t0 + 1
-    s_star = math.floor(med / (2.0 * alpha) - sched.t0 + 1.0) + 1
+    limit = sample_rate_limit(med)  # 2 / (med + 1): the intercept moves the prediction too
+    n_unstable = int(np.count_nonzero(etas * (lo + 1.0) > 2.0)) * n_epochs
+    # eta_s < limit  <=>  alpha (t0 + s - 1) > (med + 1) / 2
+    s_star = math.floor((med + 1.0) / (2.0 * alpha) - sched.t0 + 1.0) + 1
     s_star = max(s_star, 1)
     while s_star > 1 and sched(s_star - 2) < limit:  # guard the floor against rounding
         s_star -= 1

@@ -123,7 +123,7 @@ def _recursion(
         lam1, m1 = float(lam[0]), float(start[0])
         b1, w1 = m1, 0.0
         tot1, bias1, var1 = [m1], [b1], [w1]
-        for a in alphas.tolist():
+        for a in alphas.ravel().tolist():
             f = 1.0 - lam1 * a
             f2 = f * f
             an = a * sigma

@@ -18,7 +18,13 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["05_cyclic_and_range_test", "06_sgdr", "08_noisy_sgd", "11_practice_and_pitfalls"]
+CHAPTERS = [
+    "05_cyclic_and_range_test",
+    "06_sgdr",
+    "08_noisy_sgd",
+    "09_real_network",
+    "11_practice_and_pitfalls",
+]
 FAST_LIMITS = "c.Execute.timeout = 15\nc.Execute.iopub_timeout = 5\n"
 
 

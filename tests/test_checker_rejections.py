@@ -68,9 +68,9 @@ def test_the_band_inside_the_limits_passes():
     [
         ((0.1, 1.0), "stop before divergence"),  # alpha = 1: one step no longer helps
         ((0.1, 1.5), "stop before divergence"),
-        ((0.1, 0.5), "misses the best rate"),  # the band must contain 1/2 strictly inside
-        ((0.5, 0.9), "misses the best rate"),
-        ((0.6, 0.9), "misses the best rate"),
+        ((0.1, 0.5), "largest rate at which one step still lowers the loss"),  # 1/2 strictly inside
+        ((0.5, 0.9), "starts to lower the loss clearly"),
+        ((0.6, 0.9), "starts to lower the loss clearly"),
     ],
 )
 def test_a_band_touching_the_optimum_or_the_divergence_point_is_rejected(band, phrase):

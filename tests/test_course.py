@@ -19,6 +19,7 @@ EXPECTED = [
     "01_why_schedules",
     "02_decay_schedules",
     "03_cosine_annealing",
+    "04_warmup_and_adam",
     "05_cyclic_and_range_test",
     "06_sgdr",
     "07_modern_schedules",
@@ -26,6 +27,7 @@ EXPECTED = [
     "09_real_network",
     "10_sklearn_schedules",
     "11_practice_and_pitfalls",
+    "12_conventions",
 ]
 WIDGET_CALL = re.compile(r"ls\.(widgets\.\w+_explorer|exercises\.reveal_button)\(")
 
@@ -117,7 +119,7 @@ def test_no_formula_is_retyped_outside_exercises(path):
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
 def test_every_concept_loop_has_questions_and_sources(path):
     text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
-    if path.stem.startswith("10_"):
+    if path.stem.startswith("11_"):
         return  # the practice chapter is all questions and tables
     assert "<details>" in text and "Reveal the answer" in text, "a predict-then-reveal question"
     assert re.search(r"\$\$.+?\$\$", text, re.S), "a displayed LaTeX formula"
@@ -135,11 +137,11 @@ CONTENT = {
     "schedules on linear and log axes": ("03_cosine_annealing", r"seed_chapter_schedules\(\)"),
     "design-your-own explorer": ("02_decay_schedules", r"schedule_explorer\("),
     "cosine annealing": ("03_cosine_annealing", r"ls\.Cosine\("),
-    "warm-up, both conventions": ("03_cosine_annealing", r"from_first_step"),
-    "the concept page's numbers": ("03_cosine_annealing", r"10000"),
-    "warm-up × decay explorer": ("03_cosine_annealing", r"warmup_explorer\("),
-    "warm-up for Adam, with caveats": ("03_cosine_annealing", r"optimizer=\"adam\""),
-    "edge of stability as context": ("03_cosine_annealing", r"edge of stability"),
+    "warm-up, both conventions": ("12_conventions", r"from_first_step"),
+    "the concept page's numbers": ("04_warmup_and_adam", r"10000"),
+    "warm-up × decay explorer": ("04_warmup_and_adam", r"warmup_explorer\("),
+    "warm-up for Adam, with caveats": ("04_warmup_and_adam", r"optimizer=\"adam\""),
+    "edge of stability as context": ("04_warmup_and_adam", r"edge of stability"),
     "cyclical learning rates": ("05_cyclic_and_range_test", r"ls\.Cyclic\("),
     "range test on the digits model": ("05_cyclic_and_range_test", r"DigitsProblem"),
     "CLR run with the bounds found": ("05_cyclic_and_range_test", r"clr_vs_fixed\("),
@@ -161,6 +163,7 @@ CONTENT = {
     "a non-convex network over seeds": ("09_real_network", r"ex\.decay_matters\("),
     "warm-up against sharpness": ("09_real_network", r"warmup_effect\("),
     "network explorer": ("09_real_network", r"network_explorer\("),
+    "exercise: warm-up and peak on the network": ("09_real_network", r"check_warmup_choice\("),
     "scikit-learn's four options": ("10_sklearn_schedules", r"invscaling(.*\n)*.*adaptive"),
     "why 'optimal' diverges": ("10_sklearn_schedules", r"explain_optimal_blowup\("),
     "guided practice": ("11_practice_and_pitfalls", r"(?i)guided practice"),
@@ -172,8 +175,8 @@ CONTENT = {
     "pitfall: resuming": ("11_practice_and_pitfalls", r"(?i)resum"),
     "pitfall: decay that dies": ("11_practice_and_pitfalls", r"(?i)dies"),
     "summary table": ("11_practice_and_pitfalls", r"(?i)## *summary"),
-    "translation table": ("11_practice_and_pitfalls", r"optax"),
-    "prerequisite: Adam": ("11_practice_and_pitfalls", r"Adam"),
+    "translation table": ("12_conventions", r"translation_table\("),
+    "prerequisite: Adam": ("04_warmup_and_adam", r"(?i)bias.correct"),
     "next: numerical stability": ("11_practice_and_pitfalls", r"(?i)numerical stability"),
 }
 

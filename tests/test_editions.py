@@ -54,6 +54,7 @@ def test_every_exercise_chapter_has_both_editions():
         "05_cyclic_and_range_test.ipynb",
         "06_sgdr.ipynb",
         "08_noisy_sgd.ipynb",
+        "09_real_network.ipynb",
         "11_practice_and_pitfalls.ipynb",
     ]
     for path in REFERENCE:

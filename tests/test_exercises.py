@@ -305,6 +305,13 @@ def run_global_seeded(schedule, seed, T=150, sigma=0.3, theta0=0.0):
     return _run(schedule, seed, T, sigma, theta0, noise=lambda rng: np.random.standard_normal())  # noqa: NPY002
 
 
+def run_generator_per_update(schedule, seed, T=150, sigma=0.3, theta0=0.0):
+    # the generator re-created inside the loop: the same draw at every update
+    return _run(
+        schedule, seed, T, sigma, theta0, noise=lambda rng: np.random.default_rng(seed).normal()
+    )
+
+
 def run_python_random(schedule, seed, T=150, sigma=0.3, theta0=0.0):
     random.seed(seed)
     return _run(schedule, seed, T, sigma, theta0, noise=lambda rng: random.gauss(0.0, 1.0))
@@ -363,6 +370,11 @@ RUN_SGD_WRONG = [
     (run_hardcoded_sigma, "wrong", ["use the sigma argument"]),
     (run_global_seeded, "wrong", ["global random state", "default_rng(seed)"]),
     (run_python_random, "wrong", ["global random state"]),
+    (
+        run_generator_per_update,
+        "wrong",
+        ["one generator created once per run", "same draw ξ at every update", "before the loop"],
+    ),
     (
         lambda schedule, seed, T=150, sigma=0.3, theta0=0.0: "0.1",
         "wrong",
@@ -596,7 +608,13 @@ RANGE_WRONG = [
     (one_step_ref, (1.0, 2.0), "wrong", ["divergent end", "other end"]),
     (one_step_ref, (0.9, 0.03), "wrong", ["wrong order"]),
     (one_step_ref, (0.03, 1.5), "wrong", ["stop before divergence"]),
-    (one_step_ref, (0.6, 0.9), "wrong", ["misses the best rate", "0.5"]),
+    (one_step_ref, (0.6, 0.9), "wrong", ["low end 0.6", "starts to lower the loss clearly"]),
+    (
+        one_step_ref,
+        (0.03, 0.5),  # the curve's minimum taken as the upper bound
+        "wrong",
+        ["high end 0.5", "not the best rate", "largest rate at which one step still lowers"],
+    ),
     (one_step_ref, (0.03, 0.5, 0.9), "wrong", ["pair (low, high)"]),
     (
         one_step_ref,

@@ -67,6 +67,8 @@ ANSWER_CELLS = {
     "ex3_schedules_check": ["ex3_schedules"],
     "ex1_check": ["ex1_one_step", "ex1_useful"],
     "q4_check": ["q4_answer"],
+    "ex4_schedule_check": ["ex4_schedule"],
+    "ex4_choice_check": ["ex4_choice"],
 }
 WRONG = {
     "ex2_sgdr_check": [
@@ -116,6 +118,26 @@ WRONG = {
         "def read_useful_range(alphas, losses):\n    return 0.01, 0.9",
     ],
     "q4_check": ["def answer_q4():\n    return 0.1", "def answer_q4():\n    return 0.025"],
+    "ex4_schedule_check": [
+        # the ramp reaches the peak one update early
+        "def warmup_cosine(t, peak, warmup, T):\n"
+        "    if t < warmup:\n        return peak * (t + 1) / warmup\n"
+        "    return 0.5 * peak * (1 + math.cos(math.pi * (t - warmup) / (T - warmup)))",
+        # the cosine keeps the clock of the whole run
+        "def warmup_cosine(t, peak, warmup, T):\n"
+        "    if t < warmup:\n        return peak * t / warmup\n"
+        "    return 0.5 * peak * (1 + math.cos(math.pi * t / T))",
+        # the chapter's settings, whatever the arguments
+        "def warmup_cosine(t, peak, warmup, T):\n"
+        "    if t < 10:\n        return 0.4 * t / 10\n"
+        "    return 0.2 * (1 + math.cos(math.pi * (t - 10) / 200))",
+    ],
+    "ex4_choice_check": [
+        "def choose_warmup():\n    return 0.4, 0",  # diverges on most seeds
+        "def choose_warmup():\n    return 0.2, 10",  # trains, below the target
+        "def choose_warmup():\n    return 0.8, 10",
+        "def choose_warmup():\n    return 0.3, 10",  # not on the menu
+    ],
 }
 ATTACKS = {
     # the namespace's builtins, as `import builtins; builtins.abs = ...` changes them in a kernel
@@ -306,3 +328,42 @@ def _site_packages() -> list[str]:
     import site
 
     return [p for p in site.getsitepackages() if Path(p).is_dir()]
+
+
+def _warmup_cosine_by_hand(t: int, peak: float, warmup: int, T: int) -> float:
+    """Exercise 4's schedule, written from the formula in plain floats."""
+    if t < warmup:
+        return peak * t / warmup
+    return 0.5 * peak * (1.0 + math.cos(math.pi * (t - warmup) / (T - warmup)))
+
+
+def test_pinned_warmup_values_are_the_published_formula():
+    block = build_grading.warmup_schedule_block()
+    settings = [(0.3, 15, 120), (0.25, 0, 50), (0.6, 7, 31)]
+    parts = block.split("_pins = ")[1:]
+    assert len(parts) == len(settings)
+    for part, (peak, warmup, T) in zip(parts, settings, strict=True):
+        ns: dict = {}
+        exec("_pins = " + part.split("_k = 0")[0], ns)  # noqa: S102
+        ts = {t for t, _ in ns["_pins"]}
+        assert {0, warmup, T - 1} <= ts and len(ts) >= 10
+        for t, want in ns["_pins"]:
+            assert want == pytest.approx(_warmup_cosine_by_hand(t, peak, warmup, T),
+                                         rel=1e-13, abs=1e-15)
+
+
+def test_the_pinned_choices_are_the_menu_pairs_that_train():
+    from lrsched.exercises import EX4_PEAKS, EX4_TARGET, EX4_WARMUPS, warmup_trial
+
+    ns: dict = {}
+    exec(build_grading.warmup_choice_block().split("_peak, _warmup")[0], ns)  # noqa: S102
+    pairs = [(p, w) for p in EX4_PEAKS for w in EX4_WARMUPS]
+    trials = warmup_trial(*zip(*pairs, strict=True))
+    passing = {(t.peak, float(t.warmup)) for t in trials
+               if not t.diverged.any() and np.nanmean(t.accuracy) >= EX4_TARGET}
+    assert set(ns["_passing"]) == passing
+    # the exercise teaches something: every passing choice needs a warm-up, and the same
+    # peak without one diverges on some seed
+    by_pair = {(t.peak, t.warmup): t for t in trials}
+    for peak, warmup in passing:
+        assert warmup > 0 and by_pair[(peak, 0)].diverged.any()

@@ -260,12 +260,35 @@ ATTACKS: dict[str, tuple[dict[str, str], set[str]]] = {
         },
         {"zero"},
     ),
+    "ex4: the checker patched, a choice that does not train": (
+        {
+            "ex4_choice": "ls.exercises.check_warmup_choice = lambda *a, **k: 'passed'\n"
+            "def choose_warmup():\n    return 0.2, 10\n",
+        },
+        {"zero", "flagged"},
+    ),
+    "ex4: a pair of floats that compare equal to anything": (
+        {
+            "ex4_choice": "class F(float):\n    __eq__ = lambda self, other: True\n"
+            "    __hash__ = float.__hash__\n"
+            "def choose_warmup():\n    return F(0.8), F(0.0)\n",
+        },
+        {"zero"},
+    ),
     "q4 answered with the rate at t = 0": (
         {"q4_answer": "def answer_q4():\n    return 0.1\n"},
         {"zero"},
     ),
 }
-ALL_AUTO = {"ex1_check", "ex2_sgdr_check", "ex3_run_sgd_check", "ex3_schedules_check", "q4_check"}
+ALL_AUTO = {
+    "ex1_check",
+    "ex2_sgdr_check",
+    "ex3_run_sgd_check",
+    "ex3_schedules_check",
+    "ex4_schedule_check",
+    "ex4_choice_check",
+    "q4_check",
+}
 HONEST = {"correct": None, "stubs": {}}
 #: The attacks split into two batches (two courses, graded in parallel by pytest-xdist).
 NAMES = list(ATTACKS)
@@ -334,6 +357,8 @@ class TestKernelAttacks:
             "ex2_sgdr_check": 2.0,
             "ex3_run_sgd_check": 2.0,
             "ex3_schedules_check": 1.0,
+            "ex4_schedule_check": 2.0,
+            "ex4_choice_check": 1.0,
             "q4_check": 1.0,
         }
         v = verdicts["correct"]

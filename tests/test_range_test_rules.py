@@ -1,6 +1,7 @@
-"""The range test's rules at their boundaries: the strict ``>`` of the divergence stop,
-non-finite losses, the steepest point on a linear grid, the minimum length for
-suggestions, and each edge of :func:`useful_range`'s band.
+"""The range test's rules at their boundaries: the strict ``>`` of the divergence stop
+(:func:`divergence_index`, and inside :func:`range_test`), non-finite losses, the steepest
+point on a linear grid, the minimum length for suggestions, and each edge of
+:func:`useful_range`'s band.
 
 Every expected value is worked out by hand in the comments (exactly representable
 losses, so equality is exact), or from the analytic derivative of the curve.
@@ -12,9 +13,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lrsched.range_test import (
     RangeTestResult,
+    divergence_index,
     lr_sweep,
     range_test,
     suggest_min_div10,
@@ -71,6 +75,124 @@ def test_a_non_finite_loss_stops_the_test_where_it_occurs(bad, stop_factor):
     assert res.losses.size == 3 and res.smoothed.size == 3
     assert np.isnan(res.smoothed[2])  # no smoothed value for a non-finite loss
     assert "non-finite" in res.stop_reason
+
+
+def first_divergence(losses, factor):
+    """The stop rule transcribed as a plain loop: the first i with a non-finite loss or
+    losses[i] > factor * min(losses[:i + 1]) (factor None: non-finite losses only)."""
+    for i, loss in enumerate(losses):
+        if not math.isfinite(loss):
+            return i
+        if factor is not None and loss > factor * min(losses[: i + 1]):
+            return i
+    return None
+
+
+@pytest.mark.parametrize(
+    ("losses", "factor", "expected"),
+    [
+        # 4.0 is exactly 4 x the best 1.0 (goes on); 4.5 > 4 x 1.0 stops at 3
+        ([2.0, 1.0, 4.0, 4.5, 1.0], 4.0, 3),
+        # the minimum is read up to i: 9.0 > 4 x 2.0 at 2, though 9.0 < 4 x 3.0
+        ([3.0, 2.0, 9.0], 4.0, 2),
+        ([3.0, 2.0, 9.0], 5.0, None),  # 9 <= 5 x 2
+        ([3.0, 2.0, 9.0], None, None),
+        ([1.0, 2.0, math.nan, 100.0], None, 2),
+        ([1.0, 100.0, math.nan], None, 2),
+        ([1.0, 100.0, math.nan], 4.0, 1),
+        ([math.inf], 4.0, 0),
+        ([-math.inf, 1.0], None, 0),
+        ([5.0], 4.0, None),
+        ([], 4.0, None),
+        ([], None, None),
+        # a negative loss exceeds 4 x itself: the rule assumes positive losses
+        ([-1.0, 2.0], 4.0, 0),
+        # 1.7e308 <= 4 x 1e308 (above the float64 maximum): no overflow, no stop
+        ([1e308, 1.7e308], 4.0, None),
+        # subnormals: 2.5e-323 > 4 x 5e-324 = 2e-323, but 1e-323 is not
+        ([5e-324, 1e-323], 4.0, None),
+        ([5e-324, 2.5e-323], 4.0, 1),
+    ],
+)
+def test_divergence_index_hand_checked(losses, factor, expected):
+    assert divergence_index(losses, stop_factor=factor) == expected
+    assert first_divergence(losses, factor) == expected
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+)
+def test_divergence_index_takes_every_integer_dtype(dtype):
+    # 9 > 4 x 2 at index 3
+    losses = np.array([5, 2, 8, 9, 1], dtype=dtype)
+    got = divergence_index(losses)
+    assert type(got) is int and got == 3
+    # int64 near its maximum: 2**63 - 1 is about 2 x 2**62 (goes on) and 8 x 2**60 (stops)
+    assert divergence_index(np.array([2**62, 2**63 - 1], dtype=np.int64)) is None
+    assert divergence_index(np.array([2**60, 2**63 - 1], dtype=np.int64)) == 1
+
+
+def test_divergence_index_default_factor_is_fastais_four():
+    assert divergence_index([1.0, 4.0]) is None
+    assert divergence_index([1.0, 4.000000000000001]) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(1e-3, 1e3),
+            st.floats(5e-324, 1.7e308, allow_subnormal=True),
+            st.sampled_from([math.nan, math.inf, -math.inf]),
+        ),
+        max_size=40,
+    ),
+    st.one_of(st.none(), st.floats(1.0, 1e3, exclude_min=True)),
+)
+def test_divergence_index_equals_the_rule_and_the_range_tests_stop(losses, factor):
+    expected = first_divergence(losses, factor)
+    assert divergence_index(losses, stop_factor=factor) == expected
+    assert divergence_index(np.asarray(losses), factor) == expected
+    if len(losses) >= 2:  # without smoothing, range_test stops where the rule fires
+        res = range_test(scripted(losses), 1e-3, 1.0, len(losses), smooth=None,
+                         stop_factor=factor)  # fmt: skip
+        assert res.stopped_at == expected
+        assert res.losses.size == (len(losses) if expected is None else expected + 1)
+
+
+def test_range_test_with_smoothing_stops_where_the_rule_fires_on_the_smoothed_losses():
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        losses = np.exp(rng.normal(0.0, 1.0, 60)).tolist()
+        res = range_test(scripted(losses), 1e-4, 1.0, 60, smooth=0.9, stop_factor=2.0)
+        # the recorded smoothed curve, stopped where the rule first fires on it
+        assert res.stopped_at == divergence_index(res.smoothed, stop_factor=2.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        (("1.0, 2.0",), TypeError, "losses"),
+        ((b"12",), TypeError, "losses"),
+        (([True, False],), TypeError, "losses"),
+        ((np.array([1.0, 2.0], dtype=object),), TypeError, "losses"),
+        ((np.array(["a", "b"]),), TypeError, "losses"),
+        (([1.0, [2.0, 3.0]],), TypeError, "losses"),
+        (([1.0 + 2.0j],), TypeError, "losses"),
+        ((3.0,), ValueError, "losses"),
+        (([[1.0, 2.0]],), ValueError, "losses"),
+        (([1.0], 1.0), ValueError, "stop_factor"),
+        (([1.0], 0.5), ValueError, "stop_factor"),
+        (([1.0], -4.0), ValueError, "stop_factor"),
+        (([1.0], math.nan), ValueError, "stop_factor"),
+        (([1.0], math.inf), ValueError, "stop_factor"),
+        (([1.0], "4"), TypeError, "stop_factor"),
+        (([1.0], True), TypeError, "stop_factor"),
+    ],
+)
+def test_divergence_index_rejects_bad_input_by_name(args, exc, match):
+    with pytest.raises(exc, match=match):
+        divergence_index(*args)
 
 
 # ------------------------------------------------------------------------- the grid

@@ -289,14 +289,15 @@ def test_blowup_norms_and_counts_against_independent_computation(blowup):
     assert blowup.median_sq_norm == pytest.approx(np.median(sq), rel=1e-12)
     assert blowup.median_sq_norm == pytest.approx(10.0, abs=1.5)  # ~ n_features
     assert blowup.min_sq_norm == pytest.approx(sq.min())
-    assert blowup.stability_limit == pytest.approx(2 / np.median(sq))
+    # one update multiplies the residual by 1 - eta (|x|^2 + 1): the +1 is the intercept's
+    assert blowup.stability_limit == pytest.approx(2 / (np.median(sq) + 1))
     # every update of every fit overshoots: even the smallest row at the smallest rate
-    assert (1e4 / 1499) * sq.min() > 2
+    assert (1e4 / 1499) * (sq.min() + 1) > 2
     assert blowup.n_updates == blowup.n_unstable_updates == 80 * 500
-    # eta_s = 1e4 / (999 + s) < 2 / median  <=>  s > 5000 * median - 999
-    s_star = math.floor(5000 * np.median(sq) - 999) + 1
+    # eta_s = 1e4 / (999 + s) < 2 / (median + 1)  <=>  s > 5000 (median + 1) - 999
+    s_star = math.floor(5000 * (np.median(sq) + 1) - 999) + 1
     assert blowup.t_stable == s_star
-    assert 1e4 / (999 + s_star) < 2 / np.median(sq) <= 1e4 / (999 + s_star - 1)
+    assert 1e4 / (999 + s_star) < 2 / (np.median(sq) + 1) <= 1e4 / (999 + s_star - 1)
     assert blowup.t_stable > 500  # never reached inside one fit
     assert blowup.epochs_to_stable == math.ceil(s_star / 500)
 

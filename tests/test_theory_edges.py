@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import lrsched as ls
 from lrsched.theory import (
     expected_loss,
     expected_loss_nd,
@@ -160,3 +161,12 @@ def test_nd_noise_floor_beyond_float64_is_refused_not_inf(sigma):
         for li in (1.0, 2.0)
     )
     assert got == pytest.approx(float(want), rel=1e-14)
+
+
+def test_one_direction_nd_equals_the_scalar_theory():
+    """``expected_loss_nd`` with a single eigenvalue takes its scalar fast path: on
+    (θ − 3)², curvature λ = 2 and e0 = θ0 − 3, it must give ``expected_loss`` exactly."""
+    for schedule in (ls.Cosine(0.3, 50), ls.Constant(0.05), ls.warmup_cosine(0.4, 50, 5)):
+        nd = ls.expected_loss_nd(schedule, T=50, eigenvalues=[2.0], e0=[-3.0], sigma=0.3)
+        np.testing.assert_allclose(nd, ls.expected_loss(schedule, T=50, sigma=0.3),
+                                   rtol=1e-13, atol=0)

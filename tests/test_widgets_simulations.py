@@ -40,15 +40,18 @@ def test_noisy_sgd_explorer_default_matches_lrsched():
     assert r.numbers["final_exact"] == exact[-1]
     assert r.numbers["noise_floor"] == ls.noise_floor(0.3, sigma=0.3)
     assert r.numbers["stability_limit"] == ls.stability_limit(2.0) == 1.0
-    ax = r.figure.axes[0]
-    assert_labelled(ax)
-    assert ax.get_yscale() == "log"
-    lines = {id(line): line for line in ax.get_lines()}
     painter = r.figure._lrsched_painter
+    ax, ax_lr = painter.ax, painter.ax_lr
+    assert r.figure.axes == [ax, ax_lr]  # the loss panel, then the rate panel below it
+    assert_labelled(ax_lr, title=False)
+    assert ax.get_title() and "loss" in ax.get_ylabel()
+    assert ax.get_yscale() == "log" and ax_lr.get_yscale() == "linear"
+    lines = {id(line): line for line in ax.get_lines()}
     np.testing.assert_array_equal(painter.exact.get_ydata(), exact)
     np.testing.assert_array_equal(painter.mean.get_ydata(), sim.loss_mean[:, 0])
     np.testing.assert_array_equal(painter.runs[0].get_ydata(), sim.loss[:, 0, 0])
     np.testing.assert_array_equal(painter.lr_line.get_ydata(), sched.values(100))
+    assert painter.lr_line.axes is ax_lr and id(painter.lr_line) not in lines
     assert painter.exact.get_linestyle() == "--"
     assert id(painter.mean) in lines
     assert "exact E[J]" in r.legend and any(label.startswith("floor") for label in r.legend)
@@ -249,12 +252,14 @@ def test_cycle_explorer_sgdr_default_matches_lrsched():
     painter = r.figure._lrsched_painter
     np.testing.assert_array_equal(painter.lr_line.get_ydata(), sched.values(300))
     np.testing.assert_array_equal(painter.mean.get_ydata(), sim.loss_mean[:, 0])
-    marks = [seg[0][0] for seg in painter.marks.get_segments()]
-    assert marks == [20.0, 60.0, 140.0]
+    assert painter.lr_line.axes is painter.ax_lr and painter.mean.axes is painter.ax
+    for coll in (painter.marks, painter.lr_marks):  # the restarts, in both panels
+        assert [seg[0][0] for seg in coll.get_segments()] == [20.0, 60.0, 140.0]
     assert [row[:2] for row in r.table] == [(1, 20.0), (2, 60.0), (3, 140.0)]
     assert r.table[0][2] == sim.loss_mean[20, 0]
-    assert_labelled(r.figure.axes[0])
-    assert len(r.figure.axes) == 1
+    assert r.figure.axes == [painter.ax, painter.ax_lr]
+    assert r.figure.axes[0].get_title() and "loss" in r.figure.axes[0].get_ylabel()
+    assert_labelled(painter.ax_lr, title=False)
     assert "restarts" in r.legend and "α_t, max 0.5" in r.legend
 
 

@@ -144,7 +144,7 @@ def range_test_block() -> str:
         "    _lo, _hi = _float(_lo), _float(_hi)\n"
         "    assert 0.0 < _lo < _best < _hi < _limit, (\n"
         '        f"read_useful_range gave ({_lo}, {_hi}) for a sweep whose best rate is "\n'
-        '        f"{_best} and whose loss stops falling at {_limit}"\n'
+        '        f"{_best} and where one step stops lowering the loss at {_limit}"\n'
         "    )\n"
     )
 
@@ -276,6 +276,54 @@ def schedules_block() -> str:
     )
 
 
+# ----------------------------------------------------------------------------- exercise 4
+
+
+def warmup_schedule_block() -> str:
+    """warmup_cosine at two settings other than the visible check's, one without warm-up."""
+    from lrsched.exercises._network import reference_warmup_cosine
+
+    lines = []
+    for peak, warmup, T in ((0.3, 15, 120), (0.25, 0, 50), (0.6, 7, 31)):
+        values = reference_warmup_cosine(peak, warmup, T)
+        ts = sorted(set(range(0, T, 3)) | {max(warmup - 1, 0), warmup, warmup + 1, T - 1})
+        lines += [
+            f"_pins = {_pairs((t, values[t]) for t in ts)}",
+            "_k = 0",
+            f"while _k < {len(ts)}:",
+            "    _t, _want = _pins[_k]",
+            f"    _got = _float(warmup_cosine(_t, peak={peak!r}, warmup={warmup}, T={T}))",
+            f"    assert {_within('_got', '_want', 1e-9, 1e-12)}, (",
+            f'        f"warmup_cosine(t={{_t}}, peak={peak}, warmup={warmup}, T={T}) is wrong"',
+            "    )",
+            "    _k += 1",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def warmup_choice_block() -> str:
+    """The chosen (peak, warm-up) is one of the menu pairs that train: every pair of the
+    menus is trained here once (the network simulator, checked against PyTorch), and the
+    pairs that pass are pinned."""
+    from lrsched.exercises._network import EX4_PEAKS, EX4_WARMUPS, warmup_trial
+
+    pairs = [(p, w) for p in EX4_PEAKS for w in EX4_WARMUPS]
+    trials = warmup_trial([p for p, _ in pairs], [w for _, w in pairs])
+    passing = [(float(t.peak), float(t.warmup)) for t in trials if t.passed]
+    if not passing:
+        raise SystemExit("exercise 4 (b): no menu choice passes; change the menus or target")
+    return (
+        f"_passing = {_wrap([f'({p!r}, {w!r})' for p, w in passing])}\n"
+        "_peak, _warmup = choose_warmup()\n"
+        "_choice = (_float(_peak), _float(_warmup))\n"
+        "_k, _ok = 0, False\n"
+        f"while _k < {len(passing)}:\n"
+        "    _ok = _ok or _choice == _passing[_k]\n"
+        "    _k += 1\n"
+        'assert _ok, "this peak and warm-up do not train every seed to the target accuracy"\n'
+    )
+
+
 #: grade_id of each auto-graded check cell -> the code of its hidden block.
 BLOCKS: dict[str, Callable[[], str]] = {
     "ex2_sgdr_check": sgdr_block,
@@ -283,6 +331,8 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "ex3_schedules_check": schedules_block,
     "ex1_check": range_test_block,
     "q4_check": midpoint_block,
+    "ex4_schedule_check": warmup_schedule_block,
+    "ex4_choice_check": warmup_choice_block,
 }
 
 

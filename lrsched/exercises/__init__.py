@@ -49,6 +49,14 @@ from ._core import (
     _real,
     _type_name,
 )
+from ._network import (
+    EX4_PEAKS,
+    EX4_TARGET,
+    EX4_WARMUPS,
+    check_warmup_choice,
+    check_warmup_cosine,
+    warmup_trial,
+)
 from ._range import check_range_test
 from ._run_sgd import Z_MEAN, Z_VAR, check_run_sgd
 from ._schedules import MIN_PEAK, _pairs, check_schedules
@@ -62,6 +70,12 @@ __all__ = [
     "check_schedules",
     "check_range_test",
     "check_cosine_midpoint",
+    "check_warmup_cosine",
+    "check_warmup_choice",
+    "warmup_trial",
+    "EX4_PEAKS",
+    "EX4_WARMUPS",
+    "EX4_TARGET",
     "attempt",
     "learner_values",
     "compare_over_seeds",

@@ -123,8 +123,19 @@ def _band_error(
             f"your high end {_fmt(hi)} is past the point where one step stops lowering the "
             f"loss (α = {_fmt(limit)}): stop before divergence"
         )
-    if not lo < best < hi:
-        return f"{pair} misses the best rate: the lowest loss on the curve is near α = {_fmt(best)}"
+    if hi <= best:
+        return (
+            f"your high end {_fmt(hi)} stops at or before the curve's minimum (α = {_fmt(best)}). "
+            "The high end is not the best rate: it is the largest rate at which one step still "
+            f"lowers the loss, before the curve climbs back past its start (α = {_fmt(limit)}) "
+            "and diverges. The minimum lies inside the band"
+        )
+    if lo >= best:
+        return (
+            f"your low end {_fmt(lo)} is at or past the curve's minimum (α = {_fmt(best)}). The "
+            "low end is the rate at which one step starts to lower the loss clearly, well below "
+            "the best rate. The minimum lies inside the band"
+        )
     return None
 
 
@@ -247,7 +258,7 @@ def check_range_test(
                     raise _wrong(
                         f"right for the exercise's sweep, but for {label} your "
                         f"read_useful_range gives ({_fmt(lo2)}, {_fmt(hi2)}): the best rate is "
-                        f"then {_fmt(best)} and the loss stops falling at {_fmt(limit)}. "
+                        f"then {_fmt(best)} and one step stops lowering the loss at {_fmt(limit)}. "
                         + (f"Your band did not change. Hint: {hint}." if same else f"Hint: {hint}.")
                     )
         return Feedback(

@@ -241,7 +241,7 @@ def check_sgdr(
 
 # ----------------------------------------------------------------------------- guided practice
 
-# The question: the cosine schedule's rate at epoch 50 of T = 100, alpha0 = 0.1, alpha_min = 0.
+# The question: the cosine schedule's rate at update 50 of T = 100, alpha0 = 0.1, alpha_min = 0.
 _Q4 = {"t": 50, "T": 100, "alpha0": 0.1}
 
 
@@ -250,7 +250,7 @@ def _cosine_at(t: float, T: int, a0: float) -> float:
 
 
 def check_cosine_midpoint(value: Any, *, strict: bool | None = None) -> Feedback:
-    r"""Check the guided-practice answer: the cosine schedule's rate at epoch 50.
+    r"""Check the guided-practice answer: the cosine schedule's rate at update 50.
 
     The schedule is :math:`\alpha_t = \alpha_{\min} + \tfrac12(\alpha_0 - \alpha_{\min})
     (1 + \cos(\pi t / T))` with :math:`T = 100`, :math:`\alpha_0 = 0.1`,
@@ -311,9 +311,9 @@ def check_cosine_midpoint(value: Any, *, strict: bool | None = None) -> Feedback
             0.5 * a0 * (1 + math.cos(t / T)): "the angle is π·t/T: you left out π",
             0.5 * (1 + math.cos(math.pi * t / T)): "the cosine term multiplies "
             "½(α0 − α_min): you left out α0",
-            _cosine_at(t - 1, T, a0): f"that is the rate at t = {t - 1}: epochs count "
+            _cosine_at(t - 1, T, a0): f"that is the rate at t = {t - 1}: updates count "
             f"from t = 0, and the question asks for t = {t}",
-            _cosine_at(t + 1, T, a0): f"that is the rate at t = {t + 1}: epochs count "
+            _cosine_at(t + 1, T, a0): f"that is the rate at t = {t + 1}: updates count "
             f"from t = 0, and the question asks for t = {t}",
         }
         if 0.0 < abs(x) < 1e-9:

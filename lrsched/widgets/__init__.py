@@ -1,6 +1,6 @@
 r"""Interactive explorers for the course notebooks (ipywidgets + matplotlib).
 
-Six explorers, each a function that returns an :class:`ipywidgets.interactive`
+Nine explorers, each a function that returns an :class:`ipywidgets.interactive`
 (controls first, the :class:`~ipywidgets.Output` last)::
 
     >>> from lrsched import widgets  # doctest: +SKIP
@@ -14,11 +14,17 @@ Six explorers, each a function that returns an :class:`ipywidgets.interactive`
 * :func:`range_test_explorer` -- the LR range test on the quadratic or on the digits model;
 * :func:`cycle_explorer` -- SGDR and cyclical rates, and what a restart does to the loss;
 * :func:`network_explorer` -- schedule family x peak x warm-up, a small MLP trained on the
-  digits over a few seeds (:mod:`lrsched.network`).
+  digits over a few seeds (:mod:`lrsched.network`);
+* :func:`fixed_rate_explorer` -- one fixed rate on the course's quadratic: the exact expected
+  loss, its noise floor and how many updates it takes to get there;
+* :func:`quadratic2d_explorer` -- gradient descent on an ill-conditioned 2-D quadratic:
+  contours, the iterates, the slow direction, per-direction contraction;
+* :func:`sklearn_explorer` -- scikit-learn's ``SGDRegressor`` schedules against the
+  per-sample stability bound :math:`\eta_s(\lVert x\rVert^2 + 1) < 2`.
 
 Every explorer's callback calls a pure *compute-and-draw* function (:func:`draw_schedule`,
 :func:`draw_warmup`, :func:`draw_noisy_sgd`, :func:`draw_range_test`, :func:`draw_cycle`,
-:func:`draw_network`)
+:func:`draw_network`, :func:`draw_fixed_rate`, :func:`draw_quadratic2d`, :func:`draw_sklearn`)
 and **returns** its :class:`ExplorerResult`: the figure, the numbers shown, the table rows
 and the notes about clamped settings. A notebook can call the same function in an ordinary,
 output-checked cell; a test can drive the widget (``w.children[i].value = ...``, or
@@ -44,7 +50,8 @@ scripts) it only updates the figure.
 Layout: one module per explorer (:mod:`~lrsched.widgets.schedule`,
 :mod:`~lrsched.widgets.warmup`, :mod:`~lrsched.widgets.noisy_sgd`,
 :mod:`~lrsched.widgets.range_test`, :mod:`~lrsched.widgets.cycle`,
-:mod:`~lrsched.widgets.network`), the shared drawing
+:mod:`~lrsched.widgets.network`, :mod:`~lrsched.widgets.fixed_rate`,
+:mod:`~lrsched.widgets.quadratic2d`, :mod:`~lrsched.widgets.sklearn_sgd`), the shared drawing
 pieces (result, canvas, legend, limits, painters' base) in ``_drawing`` and the widget
 plumbing (control specs, the interactive, :func:`controls`, :func:`set_controls`,
 :func:`random_settings`) in ``_controls``. Every public name is importable from
@@ -69,6 +76,7 @@ from __future__ import annotations
 from ._controls import controls, random_settings, set_controls
 from ._drawing import BuiltSchedule, ExplorerResult
 from .cycle import CYCLE_FAMILIES, CYCLE_PARAMS, build_cycle_schedule, cycle_explorer, draw_cycle
+from .fixed_rate import FIXED_RATE_GRID, draw_fixed_rate, fixed_rate_explorer
 from .network import (
     NETWORK_FAMILIES,
     NETWORK_OPTIMIZERS,
@@ -77,6 +85,12 @@ from .network import (
     network_explorer,
 )
 from .noisy_sgd import NOISY_FAMILIES, build_noisy_schedule, draw_noisy_sgd, noisy_sgd_explorer
+from .quadratic2d import (
+    QUADRATIC2D_GRID,
+    QUADRATIC2D_SCHEDULES,
+    draw_quadratic2d,
+    quadratic2d_explorer,
+)
 from .range_test import RANGE_PROBLEMS, draw_range_test, range_test_explorer
 from .schedule import (
     SCHEDULE_FAMILIES,
@@ -86,6 +100,7 @@ from .schedule import (
     draw_schedule,
     schedule_explorer,
 )
+from .sklearn_sgd import SKLEARN_DATA, SKLEARN_OPTIONS, draw_sklearn, sklearn_explorer
 from .warmup import WARMUP_DECAYS, build_warmup_schedule, draw_warmup, warmup_explorer
 
 __all__ = [
@@ -118,6 +133,17 @@ __all__ = [
     "noisy_sgd_explorer",
     "range_test_explorer",
     "cycle_explorer",
+    "FIXED_RATE_GRID",
+    "QUADRATIC2D_GRID",
+    "QUADRATIC2D_SCHEDULES",
+    "SKLEARN_DATA",
+    "SKLEARN_OPTIONS",
+    "draw_fixed_rate",
+    "draw_quadratic2d",
+    "draw_sklearn",
+    "fixed_rate_explorer",
+    "quadratic2d_explorer",
+    "sklearn_explorer",
     "controls",
     "set_controls",
     "random_settings",

@@ -46,7 +46,15 @@ from ..noisy_sgd import simulate_quadratic  # noqa: E402
 from ..plot import COLORS, _fmt_tick, _plain_log_ticks  # noqa: E402
 from ..theory import expected_loss  # noqa: E402
 
-_DPI = 80
+#: Pixels per inch of the explorers' figures: a browser at 100 % zoom shows 96 CSS pixels
+#: per inch and a notebook displays a PNG one image pixel per CSS pixel, so at this dpi a
+#: font of ``s`` points is seen at ``s`` points.
+_DPI = 96
+#: The smallest font of any explorer text (tick labels, legends, notes), in points at
+#: :data:`_DPI`: readable at 100 % zoom. :func:`_style`, :class:`_Legend` and
+#: :class:`_Painter` raise every text of a figure to at least this size.
+_MIN_FONT = 9.0
+_LABEL_FONT = 10.0  # axis labels
 _FIGSIZE = (9.0, 3.2)
 _C, _THETA0, _CURVATURE = 3.0, 0.0, 2.0  # the course's quadratic (θ - 3)², start at 0
 _TINY, _HUGE = 1e-300, 1e300
@@ -182,7 +190,7 @@ def _cell(v: Any) -> str:
 
 @contextlib.contextmanager
 def _unhinted_text() -> Any:
-    """Render text without font hinting: a quarter of the redraw time, the same look at 80 dpi."""
+    """Render text without font hinting: a quarter of the redraw time, the same look at 96 dpi."""
     old = mpl.rcParams["text.hinting"]
     mpl.rcParams["text.hinting"] = "no_hinting"
     try:
@@ -393,9 +401,16 @@ class _Legend:
     ``update`` takes ``(label, kind, style)`` entries: ``kind`` ``"line"`` (a
     :class:`~matplotlib.lines.Line2D` style: color, ls, lw, marker, alpha) or
     ``"patch"`` (a filled rectangle: color, alpha).
+
+    ``loc`` is an inner corner of the axes (``"upper right"``, ...) or ``"outside right"``:
+    to the right of the axes, top-aligned, where it covers no data (the painter leaves
+    room for it). The font is at least :data:`_MIN_FONT` points.
     """
 
-    def __init__(self, ax: Any, n: int, *, loc: str = "upper right", fontsize: float = 7) -> None:
+    def __init__(
+        self, ax: Any, n: int, *, loc: str = "upper right", fontsize: float = _MIN_FONT
+    ) -> None:
+        fontsize = max(float(fontsize), _MIN_FONT)
         self.ax, self.loc, self.fontsize = ax, loc, fontsize
         fig = ax.figure
         corner = {
@@ -403,6 +418,7 @@ class _Legend:
             "upper left": (0.0, 1.0),
             "lower left": (0.0, 0.0),
             "lower right": (1.0, 0.0),
+            "outside right": (1.0, 1.0),
         }[loc]
         self.transform = (
             Affine2D().scale(1 / 72)
@@ -433,8 +449,8 @@ class _Legend:
         pad, handle, gap, step = 5.0, 16.0, 4.0, 1.45 * self.fontsize
         width = handle + gap + (max(widths) if widths else 0.0)
         height = step * len(entries)
-        right = self.loc.endswith("right")
-        upper = self.loc.startswith("upper")
+        right = self.loc.endswith("right") and not self.loc.startswith("outside")
+        upper = not self.loc.startswith("lower")
         x0 = -pad - width if right else pad
         y_top = -pad if upper else pad + height
         for i, (line, patch, text) in enumerate(zip(self.lines, self.patches, self.texts,
@@ -500,10 +516,10 @@ def _style(ax: Any, xlabel: str, ylabel: str, *, log_y: bool = False, log_x: boo
     Text is what a redraw mostly costs, so labels are short.
     """
     fig = ax.figure
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel, fontsize=_LABEL_FONT)
+    ax.set_ylabel(ylabel, fontsize=_LABEL_FONT)
     ax.grid(alpha=0.3)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=_MIN_FONT)
     ax.xaxis.set_label_coords(
         0.5, 0.0, transform=ax.transAxes + ScaledTranslation(0, -20 / 72, fig.dpi_scale_trans)
     )
@@ -551,8 +567,12 @@ def _log_limits(*arrays: Any, zeros_below: float | None = None) -> tuple[float, 
         lo = max(min(lo, hi / zeros_below), _TINY)
     if hi <= lo * 1.05:
         lo, hi = lo / 1.5, hi * 1.5
-    pad = (hi / lo) ** 0.05
-    return (max(lo / pad, _TINY), min(hi * pad, _HUGE))
+    # the margin in decades: a ratio hi / lo beyond the float64 range would overflow, and
+    # matplotlib's log ticks overflow with a top near 1e188, so the top stays <= 1e180
+    lo_d, hi_d = math.log10(lo), math.log10(hi)
+    pad = 0.05 * (hi_d - lo_d)
+    top = min(hi_d + pad, 180.0)
+    return (max(10.0 ** min(lo_d - pad, top - 1.0), _TINY), 10.0**top)
 
 
 def _finite_prefix(a: np.ndarray) -> np.ndarray:
@@ -567,8 +587,25 @@ def _notes_line(notes: list[str] | tuple[str, ...], width: int = 125) -> str:
     return textwrap.shorten("⚠ " + "; ".join(notes), width=width, placeholder=" …")
 
 
+def _readable(fig: Figure) -> None:
+    """Raise every text of ``fig`` below :data:`_MIN_FONT` points to that size, and the tick
+    labels to come (matplotlib creates them on a draw, from the axes' tick parameters)."""
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < _MIN_FONT:
+            text.set_fontsize(_MIN_FONT)
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            for which, ticks in (("major", axis.get_major_ticks()),
+                                 ("minor", axis.get_minor_ticks())):  # fmt: skip
+                if ticks and ticks[0].label1.get_fontsize() < _MIN_FONT:
+                    ax.tick_params(axis=name, which=which, labelsize=_MIN_FONT)
+
+
 class _Painter:
-    """Owns one figure and its artists; ``paint`` updates them in place."""
+    """Owns one figure and its artists; ``paint`` updates them in place.
+
+    A subclass builds its artists in ``_build``; afterwards every text of the figure is
+    raised to at least :data:`_MIN_FONT` points (:func:`_readable`)."""
 
     figsize = _FIGSIZE
 
@@ -581,8 +618,10 @@ class _Painter:
         figure._lrsched_painter = self  # type: ignore[attr-defined]
         self._build()
         self.notes = figure.text(
-            0.5, 0.99, "", ha="center", va="top", fontsize=9, color=COLORS[3], visible=False
-        )
+            0.5, 0.99, "", ha="center", va="top", fontsize=_MIN_FONT, color=COLORS[3],
+            visible=False,
+        )  # fmt: skip
+        _readable(figure)
 
     def set_notes(self, notes: list[str] | tuple[str, ...]) -> None:
         """Show why settings were clamped, in one line above the axes (hidden if none)."""

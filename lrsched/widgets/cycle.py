@@ -20,17 +20,15 @@ from ._drawing import (
     _alt,
     _finite_prefix,
     _Legend,
+    _lin_limits,
     _line_entry,
-    _log_limits,
     _Painter,
     _positive,
     _quadratic_runs,
-    _scaled_line,
-    _set_scaled,
     _set_xs,
-    _style,
     _vlines,
 )
+from ._panels import _loss_and_rate_axes, _loss_limits
 
 __all__ = [
     "CYCLE_FAMILIES",
@@ -153,19 +151,23 @@ def _restart_positions(sched: Schedule, T: int) -> tuple[tuple[float, ...], tupl
 
 
 class _CyclePainter(_Painter):
-    figsize = (9.0, 3.3)
+    figsize = (9.0, 4.0)
 
     def _build(self) -> None:
         fig = self.fig
-        self.ax = ax = fig.subplots()
-        fig.subplots_adjust(left=0.1, right=0.985, bottom=0.15, top=0.88)
-        _style(ax, "update t", "mean loss, log scale", log_y=True)
-        ax.set_title("", y=1.0, fontsize=10)
+        self.ax, self.ax_lr = ax, ax_lr = _loss_and_rate_axes(fig, "mean loss, log scale")
         (self.mean,) = ax.plot([], [], color=COLORS[0], lw=2)
         (self.exact,) = ax.plot([], [], color="black", lw=1.0, ls="--")
-        self.lr_line, self.lr_scale = _scaled_line(ax, color=COLORS[1], lw=1.3, alpha=0.9)
+        (self.lr_line,) = ax_lr.plot([], [], color=COLORS[1], lw=1.5)
         self.marks = _vlines(ax, colors=COLORS[3], linestyles=":", linewidths=1)
-        self.legend = _Legend(ax, 4, loc="upper right")
+        self.lr_marks = _vlines(ax_lr, colors=COLORS[3], linestyles=":", linewidths=1)
+        self.legend = _Legend(ax, 3, loc="outside right")
+        self.lr_legend = _Legend(ax_lr, 1, loc="outside right")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels of both legends, the loss panel's first."""
+        return self.legend.labels + self.lr_legend.labels
 
     def paint(
         self,
@@ -180,28 +182,32 @@ class _CyclePainter(_Painter):
     ) -> str:
         """Draw the loss and the rate; return the frame's alt text (the same values)."""
         ax = self.ax
-        lr_top = _set_scaled(self.lr_line, self.lr_scale, t, lr)
+        self.lr_line.set_data(t, lr)
+        lr_top = float(lr.max())
         self.mean.set_data(k, mean)
         self.exact.set_data(np.arange(exact.size), exact)
         _set_xs(self.marks, starts)
+        _set_xs(self.lr_marks, starts)
         ax.set_xlim(-0.02 * k[-1], k[-1] * 1.02)
-        ax.set_ylim(_log_limits(mean, exact, zeros_below=1e6))
+        ax.set_ylim(_loss_limits(mean, exact))
+        self.ax_lr.set_ylim(_lin_limits(lr, zero=True))
         ax.title.set_text(title)
         entries = [
             _line_entry("mean", self.mean),
             _line_entry("exact E[J]", self.exact),
-            _line_entry(f"α_t, max {lr_top:.3g}", self.lr_line),
         ]
         if starts:
             entries.append((mark_label, "line", {"color": COLORS[3], "ls": ":", "lw": 1}))
         self.legend.update(entries)
+        self.lr_legend.update([_line_entry(f"α_t, max {lr_top:.3g}", self.lr_line)])
         at = ", ".join(f"{s:g}" for s in starts[:8]) + (" …" if len(starts) > 8 else "")
         marks = f"; dotted vertical lines mark the {mark_label} at t = {at}" if starts else ""
         return (
             f"Line chart, log scale, of the mean loss of noisy SGD on (θ − 3)² (vertical "
             f"axis) against the update t from 0 to {int(k[-1])} (horizontal axis): {title}. "
-            f"The exact expected loss is dashed and the rate α_t (maximum {lr_top:.3g}) is "
-            f"drawn in its own vertical scale{marks}."
+            f"The exact expected loss is dashed. Below it, on the same update axis, a panel "
+            f"of its own draws the rate α_t on a linear scale from 0 to its maximum "
+            f"{lr_top:.3g}{marks}."
         )
 
 
@@ -232,8 +238,9 @@ def draw_cycle(
     the restarts (SGDR :meth:`~lrsched.SGDR.restarts`, real-valued when ``T_mult`` is not
     an integer) or the starts of the CLR cycles (multiples of
     :attr:`~lrsched.Cyclic.period`): each sends the rate back up, and the loss with it.
-    One panel: the loss on a log scale, and :math:`\alpha_t` over it in its own vertical
-    scale (0 at the bottom, its maximum, given in the legend, at 58% of the height).
+    Two panels on one update axis: the loss on a log scale, and below it
+    :math:`\alpha_t` on a linear scale from 0 (its maximum in that panel's legend); the
+    rate is never drawn on the loss axis, and the legends sit right of the panels.
 
     Parameters
     ----------
@@ -309,7 +316,7 @@ def draw_cycle(
     return ExplorerResult(
         kind="cycle",
         figure=painter.fig,
-        legend=painter.legend.labels,
+        legend=painter.labels,
         title=f"{built.label}: {title}",
         requested=requested,
         params={**built.params, "T": T, "sigma": sigma, "n_seeds": n_seeds, "seed": seed},

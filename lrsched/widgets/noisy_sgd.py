@@ -29,15 +29,13 @@ from ._drawing import (
     _cell,
     _finite_prefix,
     _Legend,
+    _lin_limits,
     _line_entry,
-    _log_limits,
     _Painter,
     _positive,
     _quadratic_runs,
-    _scaled_line,
-    _set_scaled,
-    _style,
 )
+from ._panels import _loss_and_rate_axes, _loss_limits
 
 __all__ = ["NOISY_FAMILIES", "build_noisy_schedule", "draw_noisy_sgd", "noisy_sgd_explorer"]
 
@@ -49,6 +47,8 @@ NOISY_FAMILIES: dict[str, str] = {
     "warmup_cosine": "warm-up (T/10) + cosine",
     "optimal": "optimal 1/t (ignores lr0)",
 }
+#: Families whose rate is held between updates: their α_t is drawn as a staircase.
+_STAIRCASES = ("fixed", "step")
 # ----------------------------------------------------------------------------- build and draw
 
 
@@ -102,16 +102,13 @@ def build_noisy_schedule(
 
 
 class _NoisyPainter(_Painter):
-    figsize = (9.0, 3.3)
+    figsize = (9.0, 4.0)
     n_show = 3
 
     def _build(self) -> None:
         fig = self.fig
-        self.ax = ax = fig.subplots()
-        fig.subplots_adjust(left=0.1, right=0.985, bottom=0.15, top=0.88)
-        _style(ax, "update t", "loss J(θ_t), log scale", log_y=True)
-        ax.set_title("", y=1.0, fontsize=10)
-        self.lr_line, self.lr_scale = _scaled_line(ax, color=COLORS[1], lw=1.3, alpha=0.9)
+        self.ax, self.ax_lr = ax, ax_lr = _loss_and_rate_axes(fig, "loss J(θ_t), log scale")
+        (self.lr_line,) = ax_lr.plot([], [], color=COLORS[1], lw=1.5)
         self.runs = [
             ax.plot([], [], color=COLORS[5], lw=0.7, alpha=0.6)[0] for _ in range(self.n_show)
         ]
@@ -120,7 +117,13 @@ class _NoisyPainter(_Painter):
         (self.floor,) = ax.plot([], [], color=COLORS[3], lw=1, ls=":")
         self.band = PolyCollection([], color=COLORS[0], alpha=0.2, lw=0)
         ax.add_collection(self.band, autolim=False)
-        self.legend = _Legend(ax, 6, loc="upper right")
+        self.legend = _Legend(ax, 5, loc="outside right")
+        self.lr_legend = _Legend(ax_lr, 1, loc="outside right")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels of both legends, the loss panel's first."""
+        return self.legend.labels + self.lr_legend.labels
 
     def paint(
         self,
@@ -135,10 +138,13 @@ class _NoisyPainter(_Painter):
         floor: float | None,
         title: str,
         label: str,
+        stairs: bool = False,
     ) -> str:
         """Draw the runs and the theory; return the frame's alt text (the same values)."""
         ax = self.ax
-        lr_top = _set_scaled(self.lr_line, self.lr_scale, t, lr)
+        self.lr_line.set_data(t, lr)
+        self.lr_line.set_drawstyle("steps-post" if stairs else "default")
+        lr_top = float(lr.max())
         n = loss.shape[1]
         for i, line in enumerate(self.runs):
             if i < n:
@@ -161,7 +167,8 @@ class _NoisyPainter(_Painter):
         shown = [mean, lo, hi, exact, loss[:, : self.n_show]]
         if show_floor:
             shown.append([floor])
-        ax.set_ylim(_log_limits(*shown, zeros_below=1e6))
+        ax.set_ylim(_loss_limits(*shown))
+        self.ax_lr.set_ylim(_lin_limits(lr, zero=True))
         ax.title.set_text(title)
         entries = [
             _line_entry("mean", self.mean),
@@ -171,8 +178,8 @@ class _NoisyPainter(_Painter):
         ]
         if show_floor:
             entries.append(_line_entry(f"floor {floor:.3g}", self.floor))
-        entries.append(_line_entry(f"α_t, max {lr_top:.3g}", self.lr_line))
         self.legend.update(entries)
+        self.lr_legend.update([_line_entry(f"α_t, max {lr_top:.3g}", self.lr_line)])
         floor_txt = f", a dotted line at the noise floor {floor:.3g}" if show_floor else ""
         cut = "" if exact.size == k.size else f" (up to t = {exact.size - 1}, then it overflows)"
         return (
@@ -180,8 +187,9 @@ class _NoisyPainter(_Painter):
             f"axis) against the update t from 0 to {int(k[-1])} (horizontal axis), schedule "
             f"{label}: the mean over {n} run(s) as a solid line with a band holding the "
             f"middle 80% of the runs, {min(n, self.n_show)} single run(s) as thin lines, the "
-            f"exact expected loss dashed{cut}{floor_txt}, and the rate α_t (maximum "
-            f"{lr_top:.3g}) in its own vertical scale. {title}."
+            f"exact expected loss dashed{cut}{floor_txt}. Below it, on the same update axis, "
+            f"a panel of its own draws the rate α_t on a linear scale from 0 to its maximum "
+            f"{lr_top:.3g}. {title}."
         )
 
 
@@ -205,9 +213,11 @@ def draw_noisy_sgd(
     :func:`lrsched.noise_floor` of the schedule's largest rate (its starting rate, or the
     peak after a warm-up) is drawn when that rate is below the stability limit
     :func:`lrsched.stability_limit` ``(2) = 1``. The schedule :math:`\alpha_t` is drawn
-    over the loss in its own vertical scale (0 at the bottom, its maximum, given in the
-    legend, at 58% of the height). Same settings, same numbers: the noise comes from
-    ``numpy.random.default_rng(seed)``.
+    in a panel of its own below the loss, on the same update axis (a linear scale from
+    0; its maximum is in that panel's legend; a staircase for the fixed and step-decay
+    schedules, which hold each rate for a whole update): never on the loss axis. The legends sit
+    right of the panels, where they cover no data. Same settings, same numbers: the
+    noise comes from ``numpy.random.default_rng(seed)``.
 
     Parameters
     ----------
@@ -299,13 +309,14 @@ def draw_noisy_sgd(
     fig_title = (
         f"σ={sigma:g}, {n_seeds} seeds: final {final_mean:.3g}{se_short}, exact {exact_short}"
     )
-    alt = _alt(painter.paint(t, lr, k, loss, mean, lo, hi, exact, floor, fig_title, built.label),
-               notes)  # fmt: skip
+    stairs = built.params["family"] in _STAIRCASES
+    alt = _alt(painter.paint(t, lr, k, loss, mean, lo, hi, exact, floor, fig_title, built.label,
+                             stairs), notes)  # fmt: skip
     painter.set_notes(notes)
     return ExplorerResult(
         kind="noisy_sgd",
         figure=painter.fig,
-        legend=painter.legend.labels,
+        legend=painter.labels,
         title=title,
         requested=requested,
         params={

@@ -12,7 +12,13 @@ import numpy as np
 from .._validate import check_choice, check_int
 from ..digits import DigitsProblem
 from ..plot import COLORS
-from ..range_test import RangeTestResult, one_step_losses, range_test, useful_range
+from ..range_test import (
+    RangeTestResult,
+    divergence_index,
+    one_step_losses,
+    range_test,
+    useful_range,
+)
 from ._controls import W, _explorer, _options, _Spec
 from ._drawing import (
     _C,
@@ -63,18 +69,23 @@ def _one_step(lr: float) -> float:
 
 
 class _RangePainter(_Painter):
-    figsize = (9.0, 3.2)
+    figsize = (9.0, 3.4)
 
     def _build(self) -> None:
         fig = self.fig
         self.ax = ax = fig.subplots()
-        fig.subplots_adjust(left=0.1, right=0.985, bottom=0.15, top=0.84)
+        # The legend sits right of the axes, where it covers no data.
+        fig.subplots_adjust(left=0.1, right=0.75, bottom=0.16, top=0.86)
         _style(ax, "learning rate (log scale)", "loss", log_x=True)
         (self.raw,) = ax.plot([], [], color=COLORS[0], lw=1)
         (self.smooth,) = ax.plot([], [], color=COLORS[0], lw=2)
-        self.marks = [ax.axvline(1.0, color=COLORS[i + 3], ls="--", lw=1.5) for i in range(3)]
+        styles = ("--", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)))
+        self.marks = [
+            ax.axvline(1.0, color=COLORS[i + 3], ls=styles[i], lw=1.5) for i in range(3)
+        ]
+        self.diverged = ax.axvline(1.0, color="black", ls=":", lw=1.8)
         self.span = _vspan(ax, color=COLORS[2], alpha=0.15)
-        self.legend = _Legend(ax, 6, loc="lower left")
+        self.legend = _Legend(ax, 7, loc="outside right")
         ax.set_title("", y=1.0, fontsize=10)
 
     def paint(
@@ -84,6 +95,7 @@ class _RangePainter(_Painter):
         smoothed: np.ndarray | None,
         suggestions: Mapping[str, float],
         band: tuple[float, float] | None,
+        diverged: float | None,
         title: str,
         top_hint: float,
         xlim: tuple[float, float],
@@ -113,6 +125,10 @@ class _RangePainter(_Painter):
                 line.set_xdata([lr, lr])
                 entries.append(_line_entry(f"{name} {lr:.3g}", line))
             line.set_visible(i < len(items))
+        if diverged is not None:
+            self.diverged.set_xdata([diverged, diverged])
+            entries.append(_line_entry(f"diverged {diverged:.3g}", self.diverged))
+        self.diverged.set_visible(diverged is not None)
         ax.set_xlim(xlim)
         # Show the loss up to twice its start: past that it only blows up.
         vals = _finite(losses, smoothed)
@@ -123,7 +139,9 @@ class _RangePainter(_Painter):
         curves = "the raw loss" if smoothed is None else "the raw and the smoothed loss"
         marks = "; ".join(f"a dashed line marks the {name} rate {lr:.3g}" for name, lr in items)
         shade = "" if band is None else f"; a band shades the useful range {band[0]:.3g}"
-        shade += "" if band is None else f" to {band[1]:.3g}"
+        shade += "" if band is None else f" to {band[1]:.3g}, read off the raw loss"
+        if diverged is not None:
+            shade += f"; a dotted line marks where the raw loss diverges, at {diverged:.3g}"
         return (
             f"Line chart of the loss (vertical axis) against the learning rate (horizontal "
             f"axis, log scale) in an LR range test, {title}: {curves}"
@@ -148,15 +166,25 @@ def draw_range_test(
       :math:`\theta_0 = 0` on :math:`(\theta - 3)^2` (every rate starts afresh, so the raw
       curve is exactly ``one_step_losses(lr_sweep(lr_min, lr_max, n))`` and the test runs to
       the end). The useful range is :func:`lrsched.useful_range` ``(lrs, losses,
-      start_loss=9)``: exactly :math:`(0, 1)` with the best rate 1/2.
+      start_loss=9)``: exactly :math:`(0, 1)` with the best rate 1/2; it ends before the
+      stability limit 1, where one step no longer lowers the loss.
     * ``"digits"``: :func:`lrsched.range_test` ``(step_fn, lr_min, lr_max, n, smooth=0.98
       or None, stop_factor=4)`` with ``step_fn =``
       :meth:`lrsched.DigitsProblem.range_test_step_fn` ``(seed=0, batch_size=32)`` on
       ``DigitsProblem(seed=0)`` (created once; each result is cached by its settings).
-      The useful range is :func:`lrsched.useful_range` on the (smoothed) curve.
 
-    The suggestions are :meth:`lrsched.RangeTestResult.suggestions` ``()``. If ``lr_min
-    >= lr_max`` the two are swapped (equal: ``lr_max = 10 * lr_min``).
+    Divergence is the range test's own rule, :func:`lrsched.range_test.divergence_index`
+    ``(raw losses, stop_factor=f)``, read on the **raw** losses: the first rate
+    :math:`\eta_d` with :math:`\ell_d > f \min_{j \le d} \ell_j` (``f`` = the stop factor
+    above) or a non-finite loss. Without smoothing it is where the test stopped; with
+    smoothing the test stops later, because the moving average lags the raw loss. The
+    useful range is :func:`lrsched.useful_range` on the raw losses *before* :math:`\eta_d`
+    (never on the smoothed curve, whose minimum lags past the divergence), so
+    ``high < eta_d`` and ``best <= high``.
+
+    The suggestions are :meth:`lrsched.RangeTestResult.suggestions` ``()`` (fastai's rules
+    on the smoothed, trimmed curve: they may lie past :math:`\eta_d`, as the chapter
+    shows). If ``lr_min >= lr_max`` the two are swapped (equal: ``lr_max = 10 * lr_min``).
 
     Parameters
     ----------
@@ -175,8 +203,8 @@ def draw_range_test(
     -------
     ExplorerResult
         ``numbers``: ``{"suggestions": {name: lr}, "useful_range": (low, best, high) or
-        None, "stopped_early", "stop_reason", "n_recorded"}``; ``raw``: the
-        :class:`~lrsched.RangeTestResult`.
+        None, "divergence": the rate eta_d or None, "stopped_early", "stop_reason",
+        "n_recorded"}``; ``raw``: the :class:`~lrsched.RangeTestResult`.
     """
     requested = {
         "problem": problem,
@@ -215,17 +243,21 @@ def draw_range_test(
         notes.append(f"no suggestions: {exc}")
     lrs, losses = _finite_prefix_pair(rt.lrs, rt.losses)
     smoothed = _finite_prefix(rt.smoothed[: lrs.size]) if smoothing else None
-    # The quadratic's raw curve is exact: read its band off it; smooth the noisy digits curve.
-    curve = losses if smoothed is None or problem == "quadratic" else smoothed
+    factor = None if problem == "quadratic" else _STOP_FACTOR
+    # The range test's stop rule read on the raw losses (the smoothed curve lags).
+    d = divergence_index(rt.losses, stop_factor=factor)
+    diverged = None if d is None else float(rt.lrs[d])
+    # The band is read off the raw losses before the divergence: the smoothed curve lags.
+    cut = lrs.size if d is None else min(d, lrs.size)
     band = None
-    if curve.size >= 2:
+    if cut >= 2:
         try:
-            band = useful_range(lrs[: curve.size], curve, start_loss=start)
+            band = useful_range(lrs[:cut], losses[:cut], start_loss=start)
         except ValueError as exc:
             notes.append(f"no useful range: {exc}")
     else:
-        notes.append("too few finite losses for a useful range")
-    top = 2.0 * (start if start is not None else float(curve[0]) if curve.size else 1.0)
+        notes.append("too few losses before the divergence for a useful range")
+    top = 2.0 * (start if start is not None else float(losses[0]) if losses.size else 1.0)
     label = RANGE_PROBLEMS[problem]
     title = f"LR range test, {label}: {rt.lrs.size} of {n} rates, {lr_min:.3g} to {lr_max:.3g}"
     short_title = f"{problem}: {rt.lrs.size}/{n} rates, {lr_min:.2g} to {lr_max:.2g}"
@@ -236,6 +268,7 @@ def draw_range_test(
         smoothed,
         suggestions,
         None if band is None else (band.low, band.high),
+        diverged,
         short_title,
         top,
         (lr_min / pad, lr_max * pad),
@@ -249,6 +282,7 @@ def draw_range_test(
             ("useful range: best", band.best),
             ("useful range: high", band.high),
         ]
+    rows.append(("divergence (raw loss)", diverged))
     curves = {"lrs": lrs, "losses": losses}
     if smoothed is not None:
         curves["smoothed"] = smoothed
@@ -269,6 +303,7 @@ def draw_range_test(
         numbers={
             "suggestions": dict(suggestions),
             "useful_range": None if band is None else tuple(band),
+            "divergence": diverged,
             "stopped_early": rt.stopped_early,
             "stop_reason": rt.stop_reason,
             "n_recorded": int(rt.lrs.size),

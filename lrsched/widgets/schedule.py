@@ -29,6 +29,7 @@ from ._drawing import (
 __all__ = [
     "SCHEDULE_FAMILIES",
     "SCHEDULE_PARAMS",
+    "STAIRCASE_FAMILIES",
     "TABLE_STEPS",
     "build_schedule",
     "draw_schedule",
@@ -67,6 +68,10 @@ SCHEDULE_PARAMS: dict[str, tuple[str, ...]] = {
 #: "try it" cell.
 TABLE_STEPS: tuple[int, ...] = (0, 10, 25, 50, 75)
 _COOLDOWNS = ("linear", "cosine", "1-sqrt")
+#: Families whose rate is held from one update to the next (piecewise constant in t):
+#: :func:`draw_schedule` draws them as a staircase (a flat step from each ``t`` to
+#: ``t + 1``) rather than with slanted lines joining the updates.
+STAIRCASE_FAMILIES: frozenset[str] = frozenset({"constant", "step"})
 
 
 def build_schedule(
@@ -249,11 +254,12 @@ class _SchedulePainter(_Painter):
 
     def paint(
         self, t: np.ndarray, lr: np.ndarray, tt: np.ndarray, tv: np.ndarray, label: str,
-        detail: str,
+        detail: str, stairs: bool,
     ) -> str:  # fmt: skip
         """Draw the schedule; return the frame's alt text, written from the same values."""
         for line, pts in zip(self.lines, self.points, strict=True):
             line.set_data(t, lr)
+            line.set_drawstyle("steps-post" if stairs else "default")
             pts.set_data(tt, tv)
         xlim = (-0.02 * t[-1], t[-1] * 1.02)
         self.ax_lin.set_xlim(xlim)
@@ -262,10 +268,11 @@ class _SchedulePainter(_Painter):
         self.ax_log.set_ylim(_log_limits(lr))
         self.ax_lin.title.set_text(f"{label}, linear")
         marks = ", ".join(f"{int(a)}" for a in tt)
+        shape = " (a staircase: each rate held until the next update)" if stairs else ""
         return (
             f"Two line charts of the learning rate α_t (vertical axis; left: linear scale, "
             f"right: log scale) against the update t from 0 to {int(t[-1])} (horizontal "
-            f"axis), for the {label} schedule {detail}. The rate starts at {lr[0]:.3g}, "
+            f"axis), for the {label} schedule {detail}{shape}. The rate starts at {lr[0]:.3g}, "
             f"ranges from {lr.min():.3g} to {lr.max():.3g} and ends at {lr[-1]:.3g}; dots "
             f"mark α_t at t = {marks}."
         )
@@ -293,7 +300,8 @@ def draw_schedule(
     The schedule is :func:`build_schedule` ``(family, ...)``; the curve is its
     :meth:`~lrsched.Schedule.values` ``(T)``, and the table lists
     :math:`\alpha_t` at ``t`` = 0, 10, 25, 50, 75 and ``T - 1`` (those below ``T``),
-    marked on the curve.
+    marked on the curve. The families of :data:`STAIRCASE_FAMILIES` (constant, step
+    decay), whose rate is held between updates, are drawn as a staircase.
 
     Parameters
     ----------
@@ -322,7 +330,8 @@ def draw_schedule(
     tt = np.array(sorted({s for s in TABLE_STEPS if s < T} | {T - 1}))
     tv = lr[tt]
     title = f"{built.label}: {built.schedule!r}"
-    alt = _alt(painter.paint(t, lr, tt, tv, built.label, repr(built.schedule)), built.notes)
+    stairs = requested["family"] in STAIRCASE_FAMILIES
+    alt = _alt(painter.paint(t, lr, tt, tv, built.label, repr(built.schedule), stairs), built.notes)
     painter.set_notes(built.notes)
     return ExplorerResult(
         kind="schedule",

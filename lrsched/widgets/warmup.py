@@ -132,13 +132,15 @@ class _WarmupPainter(_Painter):
     def _build(self) -> None:
         fig = self.fig
         self.ax = ax = fig.subplots()
-        fig.subplots_adjust(left=0.1, right=0.985, bottom=0.15, top=0.88)
+        # The legend sits right of the axes, where it covers no data; the room fits its
+        # longest label, "lr[0], lr[3000], lr[-1]" (T = 10000, a 30 % warm-up).
+        fig.subplots_adjust(left=0.1, right=0.76, bottom=0.15, top=0.88)
         _style(ax, "update t", "learning rate α_t")
         (self.line,) = ax.plot([], [], color=COLORS[0], lw=2)
         (self.mean,) = ax.plot([], [], color=COLORS[1], lw=1.5, ls="--")
         (self.points,) = ax.plot([], [], "o", color=COLORS[3], ms=5)
         self.span = _vspan(ax, color=COLORS[2], alpha=0.15)
-        self.legend = _Legend(ax, 4, loc="upper right")
+        self.legend = _Legend(ax, 4, loc="outside right")
         ax.set_title("", y=1.0, fontsize=10)
 
     def paint(

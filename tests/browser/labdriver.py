@@ -473,6 +473,16 @@ SLIDER_MOVES: dict[str, SliderMove] = {
     "network_explorer": SliderMove(
         "peak rate", -3, lambda v: _rx(rf"\bpeak {re.escape(str(v))}, ")
     ),
+    # title: "fixed α = 0.05, σ = 0.3: floor ..." (the readout is the rate written with :g)
+    "fixed_rate_explorer": SliderMove(
+        "rate α", -3, lambda v: _rx(rf"\bfixed α = {re.escape(str(v))}, ")
+    ),
+    # title: "constant, eta0 = 0.5, |x|² = 10: η₁(|x|² + 1) = ..."
+    "sklearn_explorer": SliderMove("eta0", 3, lambda v: _rx(rf"\beta0 = {re.escape(str(v))}, ")),
+    # title: "constant α = 0.7, κ = 20, σ = 0: |1 − αλ| = ..."
+    "quadratic2d_explorer": SliderMove(
+        "rate α", -3, lambda v: _rx(rf"\bα = {re.escape(str(v))}, κ = ")
+    ),
 }
 
 
