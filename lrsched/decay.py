@@ -14,6 +14,8 @@ from ._validate import check_int, check_int_sequence, check_real
 from .base import Schedule, scaled_power
 
 _TINY = float(np.finfo(np.float64).tiny)
+#: Below this, :class:`Polynomial` combines its ends 2**600 larger (exact powers of two).
+_SUBNORMAL_ZONE, _LIFT = 2.0**-960, 2.0**600
 _LOG_TINY = float(np.log(_TINY))
 
 __all__ = [
@@ -256,6 +258,18 @@ class Polynomial(Schedule):
         self.lr_end = check_real("lr_end", lr_end, low=0.0)
 
     def _eval(self, t: np.ndarray) -> np.ndarray:
+        lo, hi = self.bounds
+        if hi < _SUBNORMAL_ZONE:
+            # ends near or below the smallest normal float: the two terms would each be
+            # rounded to the subnormal grid (non-monotone in t); combine them 2**600 larger,
+            # exactly, and round once on the way back
+            out = self._combine(t, self.lr0 * _LIFT, self.lr_end * _LIFT) / _LIFT
+        else:
+            out = self._combine(t, self.lr0, self.lr_end)
+        # a convex combination of the two ends lies between them
+        return np.clip(out, lo, hi)
+
+    def _combine(self, t: np.ndarray, lr0: float, lr_end: float) -> np.ndarray:
         q = np.minimum(t, self.T) / self.T
         frac = 1.0 - q
         # lr0 p + lr_end (1 - p): two non-negative terms, so no cancellation when one
@@ -268,12 +282,12 @@ class Polynomial(Schedule):
             near = p > 0.5  # there 1 - p would lose digits: -expm1(power log1p(-q))
             if near.any():
                 rest[near] = -np.expm1(self.power * np.log1p(-q[near]))
-        head = self.lr0 * p
+        head = lr0 * p
         small = (p < _TINY) & (frac > 0.0)  # frac**p underflows; lr0 * frac**p may not
         if small.any():
             with np.errstate(under="ignore"):
-                head[small] = np.exp(np.log(self.lr0) + self.power * np.log(frac[small]))
-        return head + self.lr_end * rest
+                head[small] = np.exp(np.log(lr0) + self.power * np.log(frac[small]))
+        return head + lr_end * rest
 
     @property
     def bounds(self) -> tuple[float, float]:

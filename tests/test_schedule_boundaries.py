@@ -197,3 +197,22 @@ def test_wsd_warmup_from_first_step(decay):
     assert s(10) == 0.1 and s(79) == 0.1
     z = ls.WSD(0.1, 100, 10, 20, decay=decay)  # the default starts from 0
     np.testing.assert_allclose(z.values(11), 0.1 * np.arange(11) / 10, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("lr0", "lr_end", "T"),
+    [(5e-324, 5e-324, 2), (1e-323, 5e-324, 3), (2.5e-322, 5e-324, 7), (1e-310, 0.0, 9)],
+)
+def test_polynomial_with_subnormal_ends_stays_monotone_and_between_them(lr0, lr_end, T):
+    """Found by the WSD property test: lr0·p + lr_end·(1 − p) rounded each term to the
+    subnormal grid, so 5e-324 · 0.5 + 5e-324 · 0.5 gave 0 and (2, 1) units rose again."""
+    v = ls.Polynomial(lr0, T, 1.0, lr_end)(np.arange(T + 3))
+    assert v[0] == lr0 and v[-1] == lr_end
+    assert (np.diff(v) <= 0).all(), v
+    assert (v >= lr_end).all() and (v <= lr0).all()
+    w = ls.WSD(lr0, T, 0, T, lr_min=lr_end)(np.arange(T + 3))
+    np.testing.assert_array_equal(w, v)
+    # far from the subnormals the values are the published formula
+    big = ls.Polynomial(lr0 * 2.0**600, T, 1.0, lr_end * 2.0**600)(np.arange(T + 1))
+    exact = [(lr0 * 2.0**600) * (1 - t / T) + (lr_end * 2.0**600) * (t / T) for t in range(T + 1)]
+    np.testing.assert_allclose(big, exact, rtol=1e-15)
