@@ -38,6 +38,7 @@ Usage (from the repository root, inside the project's environment; ``make course
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from collections.abc import Callable
@@ -301,10 +302,11 @@ def warmup_schedule_block() -> str:
     return "\n".join(lines) + "\n"
 
 
+@functools.cache
 def warmup_choice_block() -> str:
     """The chosen (peak, warm-up) is one of the menu pairs that train: every pair of the
     menus is trained here once (the network simulator, checked against PyTorch), and the
-    pairs that pass are pinned."""
+    pairs that pass are pinned. Computed once per process (about 3 s of training)."""
     from lrsched.exercises._network import EX4_PEAKS, EX4_WARMUPS, warmup_trial
 
     pairs = [(p, w) for p in EX4_PEAKS for w in EX4_WARMUPS]
