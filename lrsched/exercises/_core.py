@@ -102,6 +102,15 @@ def _wrong(message: str) -> _LearnerError:
     return _LearnerError("wrong", message)
 
 
+def _first_difference(label: str, got: Any, want: Any, ok: Any, hint: str) -> _LearnerError:
+    """A wrong schedule: where it first differs (``ok`` is False), expected against got."""
+    bad = int(np.flatnonzero(~ok)[0])
+    return _wrong(
+        f"{label}first difference at t={bad}: expected {_fmt(want[bad])}, got "
+        f"{_fmt(got[bad])}. Hint: {hint}."
+    )
+
+
 def _not_implemented(what: str) -> _LearnerError:
     return _LearnerError(
         "not implemented",

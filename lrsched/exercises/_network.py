@@ -27,6 +27,7 @@ from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     _call,
+    _first_difference,
     _first_items,
     _fmt,
     _LearnerError,
@@ -212,11 +213,7 @@ def _compare(got: np.ndarray, peak: float, warmup: int, T: int, label: str) -> N
             f"{label}your warmup_cosine returns {_fmt(got[0])} for every t: the rate must "
             "rise from 0 during the warm-up, then fall along a cosine to 0 at t = T."
         )
-    bad = int(np.flatnonzero(~ok)[0])
-    raise _wrong(
-        f"{label}first difference at t={bad}: expected {_fmt(want[bad])}, got "
-        f"{_fmt(got[bad])}. Hint: {_hint(got, peak, warmup, T)}."
-    )
+    raise _first_difference(label, got, want, ok, _hint(got, peak, warmup, T))
 
 
 def check_warmup_cosine(

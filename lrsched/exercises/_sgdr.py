@@ -18,6 +18,7 @@ from ._core import (
     DEFAULT_TIME_LIMIT,
     Feedback,
     _call,
+    _first_difference,
     _fmt,
     _LearnerError,
     _not_implemented,
@@ -145,11 +146,7 @@ def _compare(got: np.ndarray, T0: int, a0: float, lo: float, label: str) -> None
         else:
             hint = "your rate does not change with t. " + _FORMULA
         raise _wrong(f"{label}your sgdr returns {_fmt(got[0])} for every t: {hint}.")
-    bad = int(np.flatnonzero(~ok)[0])
-    raise _wrong(
-        f"{label}first difference at t={bad}: expected {_fmt(expected[bad])}, got "
-        f"{_fmt(got[bad])}. Hint: {_diagnose(got, expected, T0, a0, lo)}."
-    )
+    raise _first_difference(label, got, expected, ok, _diagnose(got, expected, T0, a0, lo))
 
 
 def check_sgdr(
